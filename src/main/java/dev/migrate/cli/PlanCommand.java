@@ -1,0 +1,136 @@
+package dev.migrate.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.migrate.dns.RRsetChange;
+import dev.migrate.engine.Planner;
+import dev.migrate.engine.Preview;
+import dev.migrate.engine.SafetyReport;
+import dev.migrate.engine.Workspace;
+import dev.migrate.plan.Plan;
+import dev.migrate.plan.ScheduledPhase;
+import dev.migrate.provider.Providers;
+import dev.migrate.support.Durations;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = {"Show what the plan will do and when, against the live records, and whether it is safe.",
+                "Exit 0 when safe, 4 when unsafe, 2 when the plan is invalid, 1 when the provider cannot be read."})
+public final class PlanCommand implements Callable<Integer> {
+    @Mixin
+    PlanFileOption plan;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--limit", defaultValue = "50", description = "Most RRsets listed per phase in text output (default 50).")
+    int limit;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Providers providers = Providers.discover();
+        Instant now = common.instant();
+        Preview p;
+        try (Workspace ws = plan.open(providers, common.clock())) {
+            p = Planner.preview(ws.plan(), ws.readLive(), ws.provider().capabilities(), now);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.json()) out.println(Json.write(json(p)));
+        else text(out, p);
+        return p.safety().errors().isEmpty() ? ExitCode.OK : ExitCode.BLOCKED;
+    }
+
+    static ObjectNode json(Preview p) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("plan", p.plan().name());
+        root.put("now", p.now().toString());
+        root.put("cutover", p.plan().cutover().toString());
+        ArrayNode tl = root.putArray("timeline");
+        for (ScheduledPhase s : p.timeline().phases()) {
+            ObjectNode o = tl.addObject();
+            o.put("id", s.id());
+            o.put("action", s.action().word());
+            o.put("at", s.at().toString());
+            o.put("offset", s.spec().at().text());
+        }
+        ObjectNode ch = root.putObject("changes");
+        p.changesByPhase().forEach((id, list) -> {
+            ArrayNode a = ch.putArray(id);
+            for (RRsetChange c : list) a.add(Json.change(c));
+        });
+        SafetyReport s = p.safety();
+        ObjectNode so = root.putObject("safety");
+        so.put("maxOriginalTtl", s.maxOriginalTtl());
+        so.put("margin", s.margin().toSeconds());
+        if (s.earliestSafeSwap() == null) so.putNull("earliestSafeSwap");
+        else so.put("earliestSafeSwap", s.earliestSafeSwap().toString());
+        if (s.swap() == null) so.putNull("swap");
+        else so.put("swap", s.swap().toString());
+        ArrayNode e = so.putArray("errors");
+        s.errors().forEach(e::add);
+        ArrayNode w = so.putArray("warnings");
+        s.warnings().forEach(w::add);
+        return root;
+    }
+
+    void text(PrintWriter out, Preview p) {
+        Plan plan = p.plan();
+        out.println("Plan " + plan.name() + ": zones " + String.join(" ", plan.zones()) + ", provider " + plan.provider().type());
+        out.println("Cutover T = " + plan.cutover() + " (" + Durations.relative(plan.cutover(), p.now()) + "); now " + p.now());
+        out.println();
+        out.println("Timeline");
+        for (ScheduledPhase s : p.timeline().phases()) {
+            out.printf("  %-14s %-12s %-8s %s  %s%s%n", s.id(), s.action().word(), s.spec().at().text(), s.at(),
+                    Durations.relative(s.at(), p.now()), s.spec().approvalRequired() ? "  (approval required)" : "");
+        }
+        for (ScheduledPhase s : p.timeline().phases()) {
+            List<RRsetChange> changes = p.changesByPhase().get(s.id());
+            if (changes == null) continue;
+            out.println();
+            out.println(s.id() + " (" + s.action().word() + ", " + s.at() + "): " + changes.size() + " RRset"
+                    + (changes.size() == 1 ? "" : "s"));
+            if (changes.isEmpty()) out.println("  nothing to change");
+            Render.changes(out, changes, "  ", limit);
+        }
+        SafetyReport s = p.safety();
+        out.println();
+        out.println("Safety");
+        out.println("  largest original TTL  " + s.maxOriginalTtl() + " s (" + Durations.human(java.time.Duration.ofSeconds(s.maxOriginalTtl())) + ")");
+        out.println("  margin                " + Durations.human(s.margin()));
+        if (s.earliestSafeSwap() != null) {
+            out.println("  earliest safe swap    " + s.earliestSafeSwap() + " (lower-ttl + largest original TTL + margin)");
+        } else {
+            out.println("  earliest safe swap    any time (no TTL needs lowering)");
+        }
+        if (s.swap() != null) {
+            String verdict = s.earliestSafeSwap() == null || !s.swap().isBefore(s.earliestSafeSwap())
+                    ? "safe" + (s.earliestSafeSwap() == null ? "" : ", " + Durations.human(java.time.Duration.between(s.earliestSafeSwap(), s.swap())) + " to spare")
+                    : "UNSAFE";
+            out.println("  swap                  " + s.swap() + " (" + verdict + ")");
+        }
+        if (!s.warnings().isEmpty()) {
+            out.println();
+            out.println("Warnings");
+            s.warnings().forEach(w -> out.println("  - " + w));
+        }
+        if (!s.errors().isEmpty()) {
+            out.println();
+            out.println("Errors");
+            s.errors().forEach(e -> out.println("  - " + e));
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.migrate.dns;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+/** Record data in presentation form, parsed and normalised by dnsjava for its type. */
+public final class Rdata {
+    private Rdata() {}
+
+    public static String canonicalType(String type) {
+        if (type == null) throw new IllegalArgumentException("missing type");
+        String t = type.trim().toUpperCase(Locale.ROOT);
+        if (Type.value(t) < 0) {
+            throw new IllegalArgumentException("unknown record type '" + type + "'");
+        }
+        return Type.string(Type.value(t));
+    }
+
+    /**
+     * Parses {@code text} as {@code type} data, relative names taken against {@code origin}, and returns
+     * dnsjava's presentation form. Throws IllegalArgumentException with the parser's reason.
+     */
+    public static String normalise(String type, String text, String origin) {
+        int t = Type.value(canonicalType(type));
+        try {
+            Name o = Names.toName(origin);
+            Record r = Record.fromString(o, t, DClass.IN, 0, text, o);
+            return r.rdataToString();
+        } catch (IOException | RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new IllegalArgumentException("'" + text + "' is not valid " + Type.string(t) + " data: " + why, e);
+        }
+    }
+
+    public static List<String> normaliseAll(String type, List<String> texts, String origin) {
+        List<String> out = new ArrayList<>(texts.size());
+        for (String s : texts) out.add(normalise(type, s, origin));
+        return out;
+    }
+
+    /** dnsjava records for an RRset, for the providers that speak the wire protocol. */
+    public static List<Record> toRecords(RRset set) {
+        Name owner = Names.toName(set.name());
+        int t = Type.value(set.type());
+        List<Record> out = new ArrayList<>(set.rdata().size());
+        for (String d : set.rdata()) {
+            try {
+                out.add(Record.fromString(owner, t, DClass.IN, set.ttl(), d, Name.root));
+            } catch (IOException e) {
+                throw new IllegalStateException("normalised data did not parse again: " + set + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+}

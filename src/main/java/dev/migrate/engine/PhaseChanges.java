@@ -1,0 +1,104 @@
+package dev.migrate.engine;
+
+import dev.migrate.dns.RRset;
+import dev.migrate.dns.RRsetChange;
+import dev.migrate.dns.RRsetKey;
+import dev.migrate.dns.ZoneSnapshot;
+import dev.migrate.plan.TtlPolicy;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What each DNS-changing action writes, as pure functions of the targets and the live zones. The engine
+ * calls them with what it just read; {@code migrate plan} calls them on a simulated zone to preview.
+ */
+public final class PhaseChanges {
+    private PhaseChanges() {}
+
+    /** An RRset identified across zones. */
+    public record ZonedKey(String zone, RRsetKey key) {}
+
+    /** lower-ttl: same data, TTL down to {@code lowered}; RRsets already at or below it are left alone. */
+    public static List<RRsetChange> lowerTtl(Collection<Target> targets, Map<String, ZoneSnapshot> live, TtlPolicy ttl) {
+        List<RRsetChange> out = new ArrayList<>();
+        for (Target t : targets) {
+            RRset now = live.get(t.zone()).get(t.key());
+            if (now != null && now.ttl() > ttl.lowered()) {
+                out.add(RRsetChange.of(t.zone(), now, now.withTtl(ttl.lowered())));
+            }
+        }
+        return out;
+    }
+
+    /** TTL a swapped RRset carries: the lowered one, or its own if that is lower still. */
+    static long swapTtl(RRset now, TtlPolicy ttl) {
+        return now == null ? ttl.lowered() : Math.min(now.ttl(), ttl.lowered());
+    }
+
+    /** swap: the new data at the lowered TTL. Targets already holding their new data are skipped. */
+    public static List<RRsetChange> swap(Collection<Target> targets, Map<String, ZoneSnapshot> live, TtlPolicy ttl) {
+        List<RRsetChange> out = new ArrayList<>();
+        for (Target t : targets) {
+            RRset now = live.get(t.zone()).get(t.key());
+            RRset after = t.to().isEmpty() ? null
+                    : new RRset(t.key().name(), t.key().type(), swapTtl(now, ttl), t.to());
+            if (now == null && after == null) continue;
+            if (now != null && after != null && now.rdata().equals(after.rdata())) continue;
+            out.add(new RRsetChange(t.zone(), t.key(), now, after));
+        }
+        return out;
+    }
+
+    /**
+     * restore-ttl: the TTL back to {@code restore} or, for "original", to what lower-ttl found. RRsets
+     * created by the swap have no original: they take the zone's SOA TTL, the zone's usual default.
+     */
+    public static List<RRsetChange> restoreTtl(Collection<ZonedKey> touched, Map<String, ZoneSnapshot> live,
+            TtlPolicy ttl, Map<ZonedKey, Long> originalTtls) {
+        List<RRsetChange> out = new ArrayList<>();
+        for (ZonedKey k : touched) {
+            ZoneSnapshot z = live.get(k.zone());
+            RRset now = z.get(k.key());
+            if (now == null) continue;
+            long target;
+            if (ttl.restore().isPresent()) {
+                target = ttl.restore().getAsLong();
+            } else {
+                Long orig = originalTtls.get(k);
+                target = orig != null ? orig : z.soa().ttl();
+            }
+            if (now.ttl() != target) out.add(RRsetChange.of(k.zone(), now, now.withTtl(target)));
+        }
+        return out;
+    }
+
+    /** Targets whose live data is not what the plan's {@code from} says it should be. */
+    public static List<String> drift(Collection<Target> targets, Map<String, ZoneSnapshot> live) {
+        List<String> out = new ArrayList<>();
+        for (Target t : targets) {
+            if (t.from() == null) continue;
+            RRset now = live.get(t.zone()).get(t.key());
+            List<String> liveData = now == null ? List.of() : now.rdata();
+            if (!Objects.equals(liveData, List.copyOf(new java.util.TreeSet<>(t.from())))) {
+                out.add(t.key() + ": plan expects " + (t.from().isEmpty() ? "no records" : t.from()) + " but live is "
+                        + (liveData.isEmpty() ? "absent" : liveData));
+            }
+        }
+        return out;
+    }
+
+    /** Targets whose live TTL is above the lowered TTL: swapping them now would leave caches stale for longer. */
+    public static List<String> notLowered(Collection<Target> targets, Map<String, ZoneSnapshot> live, TtlPolicy ttl) {
+        List<String> out = new ArrayList<>();
+        for (Target t : targets) {
+            RRset now = live.get(t.zone()).get(t.key());
+            if (now != null && now.ttl() > ttl.lowered() && !(t.to().equals(now.rdata()))) {
+                out.add(t.key() + " still has TTL " + now.ttl() + " (lowered is " + ttl.lowered() + ")");
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,174 @@
+package dev.migrate.engine;
+
+import dev.migrate.dns.RRset;
+import dev.migrate.dns.RRsetChange;
+import dev.migrate.dns.ZoneSnapshot;
+import dev.migrate.engine.PhaseChanges.ZonedKey;
+import dev.migrate.plan.Action;
+import dev.migrate.plan.Plan;
+import dev.migrate.plan.ScheduledPhase;
+import dev.migrate.plan.Timeline;
+import dev.migrate.provider.Capabilities;
+import dev.migrate.support.Durations;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Previews a plan against live zones: simulates each DNS-changing phase in timeline order on a copy of
+ * the zones and runs the safety analysis. Pure: reads nothing, writes nothing.
+ */
+public final class Planner {
+    private Planner() {}
+
+    public static Preview preview(Plan plan, Map<String, ZoneSnapshot> live, Capabilities caps, Instant now) {
+        Timeline timeline = Timeline.of(plan);
+        Targets.Expansion exp = Targets.expand(plan, live);
+        List<String> errors = new ArrayList<>(exp.errors());
+        List<String> warnings = new ArrayList<>(exp.warnings());
+
+        Map<String, ZoneSnapshot> sim = new HashMap<>(live);
+        Map<String, List<RRsetChange>> byPhase = new LinkedHashMap<>();
+        Map<ZonedKey, Long> originals = new HashMap<>();
+        Set<ZonedKey> touched = new LinkedHashSet<>();
+        for (ScheduledPhase p : timeline.phases()) {
+            if (!p.action().changesDns()) continue;
+            List<RRsetChange> changes = switch (p.action()) {
+                case LOWER_TTL -> PhaseChanges.lowerTtl(exp.targets(), sim, plan.ttl());
+                case SWAP -> PhaseChanges.swap(exp.targets(), sim, plan.ttl());
+                case RESTORE_TTL -> PhaseChanges.restoreTtl(touched, sim, plan.ttl(), originals);
+                default -> List.of();
+            };
+            for (RRsetChange c : changes) {
+                ZonedKey k = new ZonedKey(c.zone(), c.key());
+                touched.add(k);
+                if (c.before() != null) originals.putIfAbsent(k, c.before().ttl());
+            }
+            byPhase.put(p.id(), changes);
+            sim = applyTo(sim, changes);
+        }
+
+        SafetyReport safety = safety(plan, timeline, exp.targets(), live, caps, errors, warnings);
+        return new Preview(plan, now, timeline, exp.targets(), byPhase, safety);
+    }
+
+    static Map<String, ZoneSnapshot> applyTo(Map<String, ZoneSnapshot> zones, List<RRsetChange> changes) {
+        Map<String, List<RRsetChange>> perZone = new LinkedHashMap<>();
+        for (RRsetChange c : changes) perZone.computeIfAbsent(c.zone(), z -> new ArrayList<>()).add(c);
+        Map<String, ZoneSnapshot> out = new HashMap<>(zones);
+        perZone.forEach((z, cs) -> out.put(z, out.get(z).with(cs)));
+        return out;
+    }
+
+    /** Largest TTL the targets have live now (before any lowering). */
+    public static long maxOriginalTtl(List<Target> targets, Map<String, ZoneSnapshot> live) {
+        long max = 0;
+        for (Target t : targets) {
+            RRset s = live.get(t.zone()).get(t.key());
+            if (s != null) max = Math.max(max, s.ttl());
+        }
+        return max;
+    }
+
+    private static SafetyReport safety(Plan plan, Timeline timeline, List<Target> targets,
+            Map<String, ZoneSnapshot> live, Capabilities caps, List<String> errors, List<String> warnings) {
+        long maxOrig = maxOriginalTtl(targets, live);
+        Duration margin = plan.ttl().marginFor(maxOrig);
+        Optional<ScheduledPhase> lower = timeline.first(Action.LOWER_TTL);
+        Optional<ScheduledPhase> swap = timeline.first(Action.SWAP);
+        Optional<ScheduledPhase> confirm = timeline.first(Action.CONFIRM);
+        Optional<ScheduledPhase> restore = timeline.first(Action.RESTORE_TTL);
+        long lowered = plan.ttl().lowered();
+
+        Instant earliest = null;
+        if (lower.isPresent()) {
+            earliest = Safety.earliestSafeSwap(lower.get().at(), maxOrig, margin);
+        } else if (maxOrig > lowered) {
+            errors.add("no lower-ttl phase, yet the affected RRsets have TTLs up to " + maxOrig + " s: add"
+                    + " { id: lower-ttl, at: T-72h, action: lower-ttl } so caches drop the old answers quickly");
+        }
+        if (swap.isPresent() && earliest != null && swap.get().at().isBefore(earliest)) {
+            errors.add("unsafe: the swap at " + swap.get().at() + " comes before the earliest safe swap " + earliest
+                    + " (lower-ttl at " + lower.get().at() + " + largest original TTL " + maxOrig + " s ("
+                    + Durations.human(Duration.ofSeconds(maxOrig)) + ") + margin " + Durations.human(margin)
+                    + "): move lower-ttl to " + lower.get().spec().at().text() + " minus at least "
+                    + Durations.human(Duration.between(swap.get().at(), earliest)) + ", or the cutover later");
+        }
+        if (lower.isPresent() && swap.isPresent() && lower.get().at().equals(swap.get().at())) {
+            warnings.add("lower-ttl and swap run at the same instant: never lower a TTL and change the data in"
+                    + " the same step (caches still hold the old TTL)");
+        }
+        if (restore.isPresent() && confirm.isPresent() && restore.get().at().isBefore(confirm.get().at())) {
+            warnings.add("restore-ttl (" + restore.get().at() + ") comes before confirm (" + confirm.get().at()
+                    + "): a rollback after restoring the TTLs would take the full TTL to reach clients");
+        }
+        if (restore.isPresent() && swap.isPresent() && restore.get().at().isBefore(swap.get().at())) {
+            warnings.add("restore-ttl comes before the swap: the swap would run with restored (long) TTLs");
+        }
+        if (lowered < caps.minTtl()) {
+            errors.add("ttl.lowered " + lowered + " is below the provider's minimum TTL " + caps.minTtl()
+                    + ": raise it to at least " + caps.minTtl());
+        }
+        if (lowered > caps.maxTtl()) {
+            errors.add("ttl.lowered " + lowered + " is above the provider's maximum TTL " + caps.maxTtl());
+        }
+        if (!caps.atomicBatch()) {
+            warnings.add("this provider has no atomic batches: the swap is applied RRset by RRset (each journaled)");
+        }
+
+        for (Target t : targets) {
+            ZoneSnapshot z = live.get(t.zone());
+            RRset now = z.get(t.key());
+            if (!caps.supportsType(t.key().type())) {
+                errors.add(t.key() + ": the provider cannot write " + t.key().type() + " records");
+            }
+            if (now != null && now.ttl() < lowered && lower.isPresent()) {
+                warnings.add(t.key() + ": ttl.lowered " + lowered + " is above its current TTL " + now.ttl()
+                        + "; its TTL is left as it is (lowering never raises)");
+            }
+            if (now == null && !t.to().isEmpty()) {
+                boolean nameExists = !z.atName(t.key().name()).isEmpty();
+                warnings.add(t.key() + " is created at the swap: resolvers that asked before may keep a negative"
+                        + " answer (" + (nameExists ? "NODATA" : "NXDOMAIN") + ") for up to " + z.negativeTtl()
+                        + " s (RFC 2308: min(SOA TTL, SOA MINIMUM)); create it early, or allow for that time");
+            }
+            if (t.key().type().equals("NS") && t.key().name().equals(t.zone())) {
+                warnings.add(t.key() + ": apex NS change: the parent zone's delegation (and its TTL, 172800 s for .com)"
+                        + " is not changed by this tool; keep the old nameservers serving identical data for the"
+                        + " parent NS TTL + child NS TTL + margin");
+                if (z.get(t.zone(), "DNSKEY") != null || !z.atName(t.zone()).stream().filter(s -> s.type().equals("DS")).toList().isEmpty()) {
+                    warnings.add(t.zone() + " is signed (DNSKEY present): an NS change with different keys breaks DNSSEC validation");
+                }
+            }
+            if (!t.to().isEmpty()) {
+                List<RRset> atName = z.atName(t.key().name());
+                boolean otherData = atName.stream().anyMatch(s -> !s.type().equals("CNAME") && !s.type().equals(t.key().type())
+                        && !deletedByPlan(targets, t.zone(), s));
+                boolean liveCname = atName.stream().anyMatch(s -> s.type().equals("CNAME") && !s.key().equals(t.key())
+                        && !deletedByPlan(targets, t.zone(), s));
+                if (t.key().type().equals("CNAME") && otherData) {
+                    errors.add(t.key() + ": a CNAME cannot stand beside other data (RFC 1034 §3.6.2), and "
+                            + t.key().name() + " has " + atName.stream().map(RRset::type).filter(x -> !x.equals("CNAME")).toList());
+                } else if (liveCname) {
+                    errors.add(t.key() + ": " + t.key().name() + " is a CNAME; other data cannot stand beside it (RFC 1034 §3.6.2)");
+                }
+            }
+        }
+        for (String d : PhaseChanges.drift(targets, live)) {
+            warnings.add("drift: " + d + " (the swap will refuse until this is resolved)");
+        }
+        Instant swapAt = swap.map(ScheduledPhase::at).orElse(null);
+        return new SafetyReport(maxOrig, margin, earliest, swapAt, List.copyOf(errors), List.copyOf(warnings));
+    }
+
+    private static boolean deletedByPlan(List<Target> targets, String zone, RRset s) {
+        return targets.stream().anyMatch(t -> t.zone().equals(zone) && t.key().equals(s.key()) && t.to().isEmpty());
+    }
+}

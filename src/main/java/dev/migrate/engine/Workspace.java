@@ -1,0 +1,71 @@
+package dev.migrate.engine;
+
+import dev.migrate.dns.ZoneSnapshot;
+import dev.migrate.plan.Plan;
+import dev.migrate.plan.PlanException;
+import dev.migrate.plan.PlanLoader;
+import dev.migrate.provider.DnsProvider;
+import dev.migrate.provider.ProviderConfig;
+import dev.migrate.provider.ProviderException;
+import dev.migrate.provider.ProviderFactory;
+import dev.migrate.provider.Providers;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** A loaded plan with its provider: what every command starts from. */
+public final class Workspace implements AutoCloseable {
+    private final Plan plan;
+    private final ProviderFactory factory;
+    private final DnsProvider provider;
+
+    private Workspace(Plan plan, ProviderFactory factory, DnsProvider provider) {
+        this.plan = plan;
+        this.factory = factory;
+        this.provider = provider;
+    }
+
+    public static PlanLoader loader(Providers providers) {
+        return new PlanLoader(providers.all().stream()
+                .collect(Collectors.toMap(ProviderFactory::type, ProviderFactory::keys)));
+    }
+
+    public static Plan load(Path planFile, Providers providers) throws PlanException {
+        return loader(providers).load(planFile);
+    }
+
+    public static Workspace open(Plan plan, Providers providers, Function<String, String> env, Clock clock)
+            throws ProviderException {
+        ProviderFactory f = providers.find(plan.provider().type()).orElseThrow();
+        DnsProvider p = f.create(new ProviderConfig(plan.provider().type(), plan.provider().settings(),
+                plan.baseDir(), env, clock));
+        return new Workspace(plan, f, p);
+    }
+
+    /** For tests and the rehearsal: a plan with a provider made elsewhere. */
+    public static Workspace of(Plan plan, DnsProvider provider) {
+        return new Workspace(plan, null, provider);
+    }
+
+    public Plan plan() {
+        return plan;
+    }
+
+    public DnsProvider provider() {
+        return provider;
+    }
+
+    public Map<String, ZoneSnapshot> readLive() throws ProviderException {
+        Map<String, ZoneSnapshot> out = new LinkedHashMap<>();
+        for (String z : plan.zones()) out.put(z, provider.read(z));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        provider.close();
+    }
+}

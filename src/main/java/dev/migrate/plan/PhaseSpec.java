@@ -1,0 +1,31 @@
+package dev.migrate.plan;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One phase of the timeline as the plan states it.
+ *
+ * @param timeout     how long confirming may take (confirm, lower-ttl); null for the default
+ * @param checks      ids of the checks a verify runs; null means every check of the plan
+ * @param preflight   swap re-runs the checks just before writing
+ * @param unreachable {@code fail} or {@code ignore}; null follows the plan's propagation block
+ */
+public record PhaseSpec(
+        String id,
+        Offset at,
+        Action action,
+        Duration timeout,
+        boolean approvalRequired,
+        OnFailure onFailure,
+        List<String> checks,
+        boolean preflight,
+        String unreachable,
+        Location loc) {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+
+    public Duration timeoutOrDefault() {
+        return timeout != null ? timeout : DEFAULT_TIMEOUT;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.migrate.plan;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** A validated plan file. Names are absolute and lower case, record data normalised, zones end with a dot. */
+public record Plan(
+        Path file,
+        String name,
+        Instant cutover,
+        ProviderSpec provider,
+        List<String> zones,
+        TtlPolicy ttl,
+        List<ChangeSpec> changes,
+        List<RewriteRule> rewrites,
+        List<PhaseSpec> phases,
+        List<CheckSpec> checks,
+        Propagation propagation) {
+
+    /** Relative paths in the plan (zone directory, CA files, secret files) are taken against this. */
+    public Path baseDir() {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent == null ? Path.of(".").toAbsolutePath() : parent;
+    }
+
+    public Optional<PhaseSpec> phase(String id) {
+        return phases.stream().filter(p -> p.id().equals(id)).findFirst();
+    }
+
+    public Optional<PhaseSpec> firstWith(Action action) {
+        return phases.stream().filter(p -> p.action() == action).findFirst();
+    }
+
+    public Optional<CheckSpec> check(String id) {
+        return checks.stream().filter(c -> c.id().equals(id)).findFirst();
+    }
+}

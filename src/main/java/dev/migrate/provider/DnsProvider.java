@@ -1,0 +1,31 @@
+package dev.migrate.provider;
+
+import dev.migrate.dns.RRsetChange;
+import dev.migrate.dns.ZoneSnapshot;
+import java.util.List;
+
+/**
+ * One DNS provider holding the zones a plan touches. Implementations talk to the outside world; all
+ * decisions about what to change are made elsewhere and arrive here as before/after images.
+ */
+public interface DnsProvider extends AutoCloseable {
+
+    Capabilities capabilities();
+
+    /** Reads every RRset of the zone as the provider holds it now. */
+    ZoneSnapshot read(String zone) throws ProviderException;
+
+    /**
+     * Applies one batch of changes to one zone. Every change's before-image is a condition: when a live
+     * RRset differs from it the adapter must fail with {@link ProviderException.Kind#CONFLICT} naming the
+     * RRsets, and change nothing it can avoid changing. Batches are at most
+     * {@link Capabilities#maxBatch()} long; an atomic provider applies them all or none.
+     */
+    void apply(String zone, List<RRsetChange> batch) throws ProviderException;
+
+    /** A one-line description safe to print (no credentials), e.g. {@code rfc2136 127.0.0.1:5301}. */
+    String describe();
+
+    @Override
+    default void close() {}
+}

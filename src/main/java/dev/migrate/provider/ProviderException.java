@@ -1,0 +1,67 @@
+package dev.migrate.provider;
+
+import dev.migrate.dns.RRsetKey;
+import java.util.List;
+
+/** A provider failure, classified so the engine can decide whether to retry and what to tell the operator. */
+public class ProviderException extends Exception {
+
+    public enum Kind {
+        /** Someone else changed an RRset since its before-image was taken. */
+        CONFLICT(false),
+        /** Credentials missing, wrong, or not allowed to do this. */
+        AUTH(false),
+        /** The server refused by policy. */
+        REFUSED(false),
+        /** The zone is unknown to the provider or not served by it. */
+        NOT_FOUND(false),
+        /** The request was malformed or the data was rejected. */
+        INVALID(false),
+        /** Could not reach the provider. */
+        UNREACHABLE(true),
+        /** No answer in time. */
+        TIMEOUT(true),
+        /** The provider failed on its side (SERVFAIL, HTTP 5xx). */
+        SERVER(true),
+        /** Told to slow down (HTTP 429). */
+        RATE_LIMITED(true),
+        /** Local files could not be read or written. */
+        IO(false);
+
+        private final boolean transientFailure;
+
+        Kind(boolean transientFailure) {
+            this.transientFailure = transientFailure;
+        }
+
+        public boolean isTransient() {
+            return transientFailure;
+        }
+    }
+
+    private final Kind kind;
+    private final List<RRsetKey> conflicts;
+
+    public ProviderException(Kind kind, String message) {
+        this(kind, message, List.of(), null);
+    }
+
+    public ProviderException(Kind kind, String message, Throwable cause) {
+        this(kind, message, List.of(), cause);
+    }
+
+    public ProviderException(Kind kind, String message, List<RRsetKey> conflicts, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.conflicts = List.copyOf(conflicts);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The RRsets whose live data did not match the before-image (for CONFLICT). */
+    public List<RRsetKey> conflicts() {
+        return conflicts;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.migrate.provider.zonefile;
+
+import dev.migrate.dns.RRset;
+import dev.migrate.dns.RRsetChange;
+import dev.migrate.dns.RRsetKey;
+import dev.migrate.dns.ZoneSnapshot;
+import dev.migrate.provider.Capabilities;
+import dev.migrate.provider.DnsProvider;
+import dev.migrate.provider.ProviderException;
+import dev.migrate.provider.ProviderException.Kind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Zones kept as master files {@code <directory>/<zone>.zone}. Each batch is one atomic file replacement
+ * with the SOA serial bumped, optionally followed by a reload command such as {@code rndc reload {zone}}.
+ */
+public final class ZoneFileProvider implements DnsProvider {
+    static final Capabilities CAPABILITIES =
+            new Capabilities(true, true, 0, RRset.MAX_TTL, java.util.Set.of(), true, 100_000);
+
+    private final Path directory;
+    private final List<String> reload;
+    private final Duration reloadTimeout;
+    private final Clock clock;
+
+    public ZoneFileProvider(Path directory, List<String> reload, Duration reloadTimeout, Clock clock) {
+        this.directory = Objects.requireNonNull(directory);
+        this.reload = List.copyOf(reload);
+        this.reloadTimeout = reloadTimeout;
+        this.clock = clock;
+    }
+
+    public Path fileFor(String zone) {
+        String z = zone.endsWith(".") ? zone.substring(0, zone.length() - 1) : zone;
+        return directory.resolve(z + ".zone");
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public String describe() {
+        return "zonefile " + directory;
+    }
+
+    @Override
+    public ZoneSnapshot read(String zone) throws ProviderException {
+        Path file = fileFor(zone);
+        try {
+            return ZoneFiles.read(file, zone);
+        } catch (NoSuchFileException e) {
+            throw new ProviderException(Kind.NOT_FOUND, "zone file " + file + " does not exist");
+        } catch (IOException | RuntimeException e) {
+            throw new ProviderException(Kind.IO, "cannot read zone file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void apply(String zone, List<RRsetChange> batch) throws ProviderException {
+        Path file = fileFor(zone);
+        ZoneSnapshot live = read(zone);
+        List<RRsetKey> conflicts = new ArrayList<>();
+        for (RRsetChange c : batch) {
+            if (!Objects.equals(live.get(c.key()), c.before())) conflicts.add(c.key());
+        }
+        if (!conflicts.isEmpty()) {
+            throw new ProviderException(Kind.CONFLICT, "changed by someone else since it was read: "
+                    + conflicts, conflicts, null);
+        }
+        ZoneSnapshot next = withNextSerial(live.with(batch));
+        try {
+            ZoneFiles.writeAtomically(file, next);
+        } catch (IOException e) {
+            throw new ProviderException(Kind.IO, "cannot write zone file " + file + ": " + e.getMessage(), e);
+        }
+        runReload(zone);
+    }
+
+    private ZoneSnapshot withNextSerial(ZoneSnapshot z) {
+        RRset soa = z.soa();
+        String[] f = soa.rdata().get(0).split("\\s+");
+        f[2] = Long.toString(SoaSerial.next(Long.parseLong(f[2]), clock.instant()));
+        RRset bumped = soa.withData(List.of(String.join(" ", f)));
+        return z.with(List.of(RRsetChange.of(z.zone(), soa, bumped)));
+    }
+
+    private void runReload(String zone) throws ProviderException {
+        if (reload.isEmpty()) return;
+        String bare = zone.endsWith(".") ? zone.substring(0, zone.length() - 1) : zone;
+        List<String> cmd = reload.stream().map(s -> s.replace("{zone}", bare)).toList();
+        try {
+            Path log = Files.createTempFile("migrate-reload", ".log");
+            try {
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                if (!p.waitFor(reloadTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                    throw new ProviderException(Kind.TIMEOUT, "reload command " + cmd.get(0)
+                            + " did not finish within " + reloadTimeout.toSeconds() + " s; the zone file is written");
+                }
+                if (p.exitValue() != 0) {
+                    String out = Files.readString(log).strip();
+                    throw new ProviderException(Kind.IO, "reload command " + String.join(" ", cmd) + " exited "
+                            + p.exitValue() + (out.isEmpty() ? "" : ": " + out) + "; the zone file is written");
+                }
+            } finally {
+                Files.deleteIfExists(log);
+            }
+        } catch (IOException e) {
+            throw new ProviderException(Kind.IO, "cannot run reload command " + cmd.get(0) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException(Kind.IO, "interrupted while reloading", e);
+        }
+    }
+}

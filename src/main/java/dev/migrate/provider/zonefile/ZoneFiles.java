@@ -1,0 +1,148 @@
+package dev.migrate.provider.zonefile;
+
+import dev.migrate.dns.Names;
+import dev.migrate.dns.RRset;
+import dev.migrate.dns.ZoneSnapshot;
+import dev.migrate.support.CrashPoints;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.xbill.DNS.Master;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+/** Reads and writes BIND-format master files with dnsjava. */
+public final class ZoneFiles {
+    private ZoneFiles() {}
+
+    /**
+     * Reads a master file into RRsets. Records of one RRset with different TTLs are merged at the lowest
+     * TTL (RFC 2181 §5.2 says to treat them so).
+     */
+    public static ZoneSnapshot read(Path file, String zone) throws IOException {
+        Name origin = Names.toName(zone);
+        Map<String, Long> ttl = new LinkedHashMap<>();
+        Map<String, List<String>> data = new LinkedHashMap<>();
+        Map<String, String[]> keys = new LinkedHashMap<>();
+        try (Master master = new Master(file.toString(), origin)) {
+            Record r;
+            while ((r = master.nextRecord()) != null) {
+                String name = r.getName().toString().toLowerCase(java.util.Locale.ROOT);
+                if (!Names.inZone(name, zone)) {
+                    throw new IOException(file + ": record " + name + " is outside zone " + zone);
+                }
+                String type = Type.string(r.getType());
+                String k = name + "\0" + type;
+                keys.putIfAbsent(k, new String[] {name, type});
+                ttl.merge(k, r.getTTL(), Math::min);
+                data.computeIfAbsent(k, x -> new ArrayList<>()).add(r.rdataToString());
+            }
+        }
+        List<RRset> sets = new ArrayList<>(keys.size());
+        for (Map.Entry<String, String[]> e : keys.entrySet()) {
+            String[] nt = e.getValue();
+            sets.add(new RRset(nt[0], nt[1], ttl.get(e.getKey()), data.get(e.getKey())));
+        }
+        ZoneSnapshot snap = new ZoneSnapshot(zone, sets);
+        if (snap.soa() == null) {
+            throw new IOException(file + ": zone " + zone + " has no SOA record at its apex");
+        }
+        return snap;
+    }
+
+    /** The zone in master-file form: SOA first, then by owner name in canonical order, then type. */
+    public static void write(Writer w, ZoneSnapshot zone) throws IOException {
+        w.write("; written by migrate; comments and $INCLUDE structure of the original are not kept\n");
+        w.write("$ORIGIN " + zone.zone() + "\n");
+        List<RRset> sets = new ArrayList<>(zone.rrsets());
+        sets.sort(Comparator.comparing((RRset s) -> !s.type().equals("SOA") || !s.name().equals(zone.zone()))
+                .thenComparing(s -> Names.toName(s.name()))
+                .thenComparing(RRset::type));
+        int written = 0;
+        int half = Math.max(1, sets.size() / 2);
+        for (RRset s : sets) {
+            for (String d : s.rdata()) {
+                w.write(s.name());
+                w.write('\t');
+                w.write(Long.toString(s.ttl()));
+                w.write("\tIN\t");
+                w.write(s.type());
+                w.write('\t');
+                w.write(d);
+                w.write('\n');
+            }
+            if (++written == half) {
+                w.flush();
+                CrashPoints.reach("zonefile-write-midway");
+            }
+        }
+    }
+
+    /**
+     * Replaces {@code file} atomically: a temporary file in the same directory, fsync, rename over the
+     * original, fsync of the directory so the rename itself survives a power cut. The original's
+     * permissions are kept.
+     */
+    public static void writeAtomically(Path file, ZoneSnapshot zone) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                Writer w = new BufferedWriter(new OutputStreamWriter(java.nio.channels.Channels.newOutputStream(ch),
+                        StandardCharsets.UTF_8), 1 << 16);
+                write(w, zone);
+                w.flush();
+                ch.force(true);
+            }
+            if (Files.exists(file)) {
+                try {
+                    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+                    Files.setPosixFilePermissions(tmp, perms);
+                } catch (UnsupportedOperationException ignored) {
+                    // Not a POSIX file system: the default permissions will do.
+                }
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot replace " + file + " atomically on this file system", e);
+            }
+            fsyncDirectory(dir);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to open directories; the rename is still atomic there.
+        }
+    }
+
+    /** Owner names in the zone, for callers that need them sorted canonically. */
+    static Set<String> names(ZoneSnapshot z) {
+        Set<String> out = new TreeSet<>();
+        for (RRset s : z.rrsets()) out.add(s.name());
+        return out;
+    }
+}

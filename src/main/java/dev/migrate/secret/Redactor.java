@@ -1,0 +1,40 @@
+package dev.migrate.secret;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Knows every secret value this process has loaded and blanks them out of any text on its way to the
+ * terminal, a log or the journal. One per process: secrets are loaded once, anywhere, and must be
+ * hidden everywhere.
+ */
+public final class Redactor {
+    private static final Redactor GLOBAL = new Redactor();
+    private final Set<String> secrets = ConcurrentHashMap.newKeySet();
+
+    public static Redactor global() {
+        return GLOBAL;
+    }
+
+    public void register(String secret) {
+        // Very short values would blank out ordinary words; real keys and tokens are long.
+        if (secret != null && secret.length() >= 6) secrets.add(secret);
+    }
+
+    public boolean containsSecret(String text) {
+        if (text == null) return false;
+        for (String s : secrets) {
+            if (text.contains(s)) return true;
+        }
+        return false;
+    }
+
+    public String redact(String text) {
+        if (text == null) return null;
+        String out = text;
+        for (String s : secrets) {
+            if (out.contains(s)) out = out.replace(s, "***");
+        }
+        return out;
+    }
+}
