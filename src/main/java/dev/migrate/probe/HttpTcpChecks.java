@@ -195,6 +195,7 @@ public final class HttpTcpChecks implements ServiceChecks {
             return "certificate is not valid for " + url.host() + ": it names " + (leaf == null ? "other hosts" : String.join(", ", names(leaf)))
                     + cert;
         }
+        // PKIX judged validity on the system clock, so the reason is given on it too (not the injected one).
         if (has(e, CertificateExpiredException.class) || leaf != null && leaf.getNotAfter().toInstant().isBefore(Instant.now())) {
             String when = leaf == null ? "" : " on " + leaf.getNotAfter().toInstant();
             return "certificate expired" + when + cert;
@@ -348,12 +349,15 @@ public final class HttpTcpChecks implements ServiceChecks {
         }
     }
 
-    /** Reads until {@code want} bytes, end of stream or the check's timeout; what came by then. */
+    /**
+     * Reads the first line (SMTP, FTP, SSH banners end with CRLF, RFC 5321 §4.2), at most 512 bytes, until
+     * end of stream or the check's timeout; a timeout after at least {@code want} bytes keeps what came.
+     */
     private static String readBanner(Socket s, int want, long t0, int timeoutMs) throws IOException {
-        byte[] buf = new byte[Math.max(want, 1)];
+        byte[] buf = new byte[Math.max(want, 512)];
         int n = 0;
         InputStream in = s.getInputStream();
-        while (n < want) {
+        while (n < buf.length && !hasNewline(buf, n)) {
             long left = timeoutMs - (System.nanoTime() - t0) / 1_000_000;
             if (left <= 0) break;
             s.setSoTimeout((int) left);
@@ -361,7 +365,7 @@ public final class HttpTcpChecks implements ServiceChecks {
             try {
                 r = in.read(buf, n, buf.length - n);
             } catch (SocketTimeoutException e) {
-                if (n == 0) throw e;
+                if (n < want) throw e;
                 break;
             }
             if (r < 0) break;
@@ -370,4 +374,8 @@ public final class HttpTcpChecks implements ServiceChecks {
         return new String(buf, 0, n, StandardCharsets.UTF_8);
     }
 
+    private static boolean hasNewline(byte[] b, int n) {
+        for (int i = 0; i < n; i++) if (b[i] == '\n') return true;
+        return false;
+    }
 }
