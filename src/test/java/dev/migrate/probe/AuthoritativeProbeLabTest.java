@@ -174,6 +174,26 @@ class AuthoritativeProbeLabTest {
     }
 
     @Test
+    void parentServerGivingAReferralIsLame() throws Exception {
+        // The parent zone's server answers for example.test. with a referral: NOERROR, no AA bit.
+        String parent = """
+                $TTL 300
+                @        IN SOA ns.test. hostmaster.test. 1 3600 600 86400 60
+                @        IN NS  ns.test.
+                ns       IN A   127.0.0.1
+                example  IN NS  ns1.example.test.
+                ns1.example IN A 127.0.0.1
+                """;
+        try (BindServer tld = BindServer.builder().addPrimaryZone("test.", parent).start()) {
+            AuthoritativeProbe probe = new AuthoritativeProbe(LabDns.servers(ZONE, LabDns.ns(ZONE, "ns.test.", tld.port())),
+                    fast(1), Clock.systemUTC(), Sleeper.REAL);
+            AddressReport a = probe.probeOnce(List.of(expect(WWW_BEFORE))).addresses().get(0);
+            assertThat(a.state()).isEqualTo(ServerState.LAME);
+            assertThat(a.detail()).isEqualTo("SOA answered without the AA bit (not authoritative for the zone)");
+        }
+    }
+
+    @Test
     void pollsOnTheInjectedClockUntilTheDeadline() throws Exception {
         TsigKey key = TsigKey.random("xfr-key");
         try (BindServer primary = BindServer.builder().key(key).addPrimaryZone(ZONE, ZONE_TEXT).start();
