@@ -4,7 +4,7 @@ import dev.migrate.engine.DefaultProbes;
 import dev.migrate.engine.Engine;
 import dev.migrate.engine.Probes;
 import dev.migrate.engine.Workspace;
-import dev.migrate.probe.ServiceChecks;
+import dev.migrate.probe.HttpTcpChecks;
 import dev.migrate.support.Sleeper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +19,7 @@ final class EngineFactory {
     private EngineFactory() {}
 
     static Engine create(Workspace ws, StateOptions state, Clock clock, Sleeper sleeper, Engine.Listener listener) {
-        Probes probes = new DefaultProbes(ws.provider(), clock, sleeper, ServiceChecks.NONE);
+        Probes probes = new DefaultProbes(ws.provider(), clock, sleeper, new HttpTcpChecks(clock));
         return new Engine(ws, Engine.stateDir(ws.plan(), state.override()), clock, sleeper, probes, listener,
                 digest(ws.plan().file()));
     }

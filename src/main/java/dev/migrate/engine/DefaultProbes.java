@@ -3,11 +3,14 @@ package dev.migrate.engine;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.plan.PhaseSpec;
 import dev.migrate.plan.Plan;
+import dev.migrate.probe.AuthoritativeProbe;
+import dev.migrate.probe.ProbeException;
 import dev.migrate.probe.PropagationCheck;
 import dev.migrate.probe.ServiceChecks;
 import dev.migrate.provider.DnsProvider;
 import dev.migrate.support.Sleeper;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,7 +41,14 @@ public final class DefaultProbes implements Probes {
 
     @Override
     public PropagationCheck propagation(Plan plan, PhaseSpec phase, Map<String, ZoneSnapshot> live) {
-        return new ProviderReadback(provider, clock, sleeper, plan.propagation().interval());
+        if (viaProvider(plan)) return new ProviderReadback(provider, clock, sleeper, plan.propagation().interval());
+        try {
+            return AuthoritativeProbe.forPlan(plan, live, clock, sleeper).withUnreachable(phase.unreachable());
+        } catch (ProbeException e) {
+            // No address to ask: the phase cannot be confirmed, and the reason says what to add to the plan.
+            return (expected, deadline, listener) -> new PropagationCheck.Outcome(false, null, e.getMessage(),
+                    List.of(e.getMessage()));
+        }
     }
 
     @Override

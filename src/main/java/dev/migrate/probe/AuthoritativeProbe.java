@@ -114,6 +114,10 @@ public final class AuthoritativeProbe implements PropagationCheck {
         int streak = 0;
         int roundsRun = 0;
         Round last;
+        // Bounded whatever the clock does (a fixed --now clock never reaches the deadline): no more rounds
+        // than the shortest jittered interval fits between now and the deadline, plus the final one.
+        long shortest = Math.max(1, (long) (settings.interval().toMillis() * (1 - settings.jitter())));
+        long maxRounds = Math.max(settings.rounds(), Duration.between(start, deadline).toMillis() / shortest + 2);
         while (true) {
             last = probeOnce(expected);
             roundsRun++;
@@ -133,7 +137,7 @@ public final class AuthoritativeProbe implements PropagationCheck {
             }
             Duration wait = jittered(settings.interval());
             Duration left = Duration.between(now, deadline);
-            if (left.isNegative() || left.isZero()) return outcome(false, null, last, roundsRun, start, now);
+            if (left.isNegative() || left.isZero() || roundsRun >= maxRounds) return outcome(false, null, last, roundsRun, start, now);
             // The last poll happens at the deadline itself rather than one interval short of it.
             sleeper.sleep(wait.compareTo(left) < 0 ? wait : left);
         }
