@@ -50,13 +50,15 @@ public final class AuthoritativeProbe implements PropagationCheck {
         }
 
         public static Settings of(Propagation p) {
-            return new Settings(p.ignoreUnreachable(), p.interval(), p.queryTimeout(), p.tries(), p.rounds(), 256, 0.2);
+            return new Settings(p.ignoreUnreachable(), p.interval(), p.queryTimeout(), p.tries(), p.rounds(), 100, 0.2);
         }
 
         public Settings withIgnoreUnreachable(boolean ignore) {
             return new Settings(ignore, interval, queryTimeout, tries, rounds, maxInFlight, jitter);
         }
     }
+
+    private static final Duration FIRST_TRY_FLOOR = Duration.ofMillis(250);
 
     private final Map<String, List<NameServer>> serversByZone;
     private final Settings settings;
@@ -113,13 +115,14 @@ public final class AuthoritativeProbe implements PropagationCheck {
         Instant streakStart = null;
         int streak = 0;
         int roundsRun = 0;
+        Map<String, List<Answers.Wanted>> wanted = wanted(expected);
         Round last;
         // Bounded whatever the clock does (a fixed --now clock never reaches the deadline): no more rounds
         // than the shortest jittered interval fits between now and the deadline, plus the final one.
         long shortest = Math.max(1, (long) (settings.interval().toMillis() * (1 - settings.jitter())));
         long maxRounds = Math.max(settings.rounds(), Duration.between(start, deadline).toMillis() / shortest + 2);
         while (true) {
-            last = probeOnce(expected);
+            last = probeOnce(wanted);
             roundsRun++;
             if (last.settled(settings.ignoreUnreachable())) {
                 // The first round of the streak is when every address was last seen serving the change: from
@@ -176,6 +179,10 @@ public final class AuthoritativeProbe implements PropagationCheck {
      * RRset; asking again would only make the round slower by tries x timeout).
      */
     public Round probeOnce(List<Expectation> expected) throws InterruptedException {
+        return probeOnce(wanted(expected));
+    }
+
+    private Map<String, List<Answers.Wanted>> wanted(List<Expectation> expected) {
         Map<String, List<Answers.Wanted>> byZone = new LinkedHashMap<>();
         for (Expectation e : expected) {
             String z = Names.canonical(e.zone());
@@ -186,80 +193,108 @@ public final class AuthoritativeProbe implements PropagationCheck {
             byZone.computeIfAbsent(z, k -> new ArrayList<>()).add(Answers.Wanted.of(e));
         }
         if (byZone.isEmpty()) serversByZone.keySet().forEach(z -> byZone.put(z, List.of()));
+        return byZone;
+    }
+
+    private Round probeOnce(Map<String, List<Answers.Wanted>> byZone) throws InterruptedException {
         Instant started = clock.instant();
-        List<CompletableFuture<AddressReport>> reports = new ArrayList<>();
-        int queries = 0;
         try (DnsQueries dns = new DnsQueries(settings.queryTimeout(), settings.tries(), settings.maxInFlight())) {
-            for (Map.Entry<String, List<Answers.Wanted>> z : byZone.entrySet()) {
-                Name zone = Names.toName(z.getKey());
-                for (NameServer ns : serversByZone.get(z.getKey())) {
-                    queries += 1 + z.getValue().size();
-                    reports.add(dns.query(ns.address(), zone, Type.SOA, false)
-                            .thenCompose(reply -> address(dns, ns, z.getKey(), Answers.soa(reply, z.getKey()), z.getValue())));
+            // First every address's SOA, through a connected socket so a closed port is known at once.
+            List<NameServer> order = new ArrayList<>();
+            List<CompletableFuture<DnsQueries.Reply>> soas = new ArrayList<>();
+            List<long[]> rtt = new ArrayList<>(); // nanoseconds each SOA answer took
+            for (String z : byZone.keySet()) {
+                for (NameServer ns : serversByZone.get(z)) {
+                    order.add(ns);
+                    long[] took = {-1};
+                    long t0 = System.nanoTime();
+                    rtt.add(took);
+                    soas.add(dns.query(ns.address(), Names.toName(z), Type.SOA, false)
+                            .whenComplete((r, e) -> took[0] = System.nanoTime() - t0));
                 }
             }
-            List<AddressReport> done = collect(reports, queries, byZone);
+            await(soas, 1 + order.size() / settings.maxInFlight());
+            List<Answers.Soa> soa = new ArrayList<>();
+            for (int i = 0; i < order.size(); i++) {
+                CompletableFuture<DnsQueries.Reply> f = soas.get(i);
+                soa.add(f.isDone() ? Answers.soa(f.join(), order.get(i).zone())
+                        : new Answers.Soa(ServerState.UNREACHABLE, "SOA: no answer within the round's limit", -1));
+            }
+            // Then the RRsets, interleaved across addresses (RRset 1 of each, RRset 2 of each, ...) so that the
+            // queries in flight are spread over the servers instead of flooding one server's socket buffer.
+            List<List<CompletableFuture<RRsetState>>> replies = new ArrayList<>();
+            int most = 0;
+            for (int i = 0; i < order.size(); i++) {
+                replies.add(new ArrayList<>());
+                most = Math.max(most, byZone.get(order.get(i).zone()).size());
+            }
+            List<Duration> firstTry = new ArrayList<>();
+            for (long[] took : rtt) {
+                // 10 x the SOA round trip, at least 250 ms: a lost datagram costs that, not the whole timeout.
+                firstTry.add(Duration.ofNanos(Math.max(FIRST_TRY_FLOOR.toNanos(), 10 * Math.max(0, took[0]))));
+            }
+            int queries = 0;
+            for (int j = 0; j < most; j++) {
+                for (int i = 0; i < order.size(); i++) {
+                    List<Answers.Wanted> wanted = byZone.get(order.get(i).zone());
+                    if (j >= wanted.size() || soa.get(i).state() != ServerState.MATCH) continue;
+                    Answers.Wanted w = wanted.get(j);
+                    // Classified as each answer arrives, while the rest are still in flight.
+                    replies.get(i).add(dns.sweepQuery(order.get(i).address(), w.name(), w.type(), false, firstTry.get(i))
+                            .thenApply(r -> Answers.rrset(r, w)));
+                    queries++;
+                }
+            }
+            List<CompletableFuture<RRsetState>> all = new ArrayList<>(queries);
+            replies.forEach(all::addAll);
+            String limit = await(all, 2 + queries / settings.maxInFlight());
+            List<AddressReport> done = new ArrayList<>();
+            for (int i = 0; i < order.size(); i++) {
+                done.add(address(order.get(i), soa.get(i), byZone.get(order.get(i).zone()), replies.get(i), limit));
+            }
             return new Round(started, clock.instant(), withSerialLag(done));
         }
     }
 
-    private static CompletableFuture<AddressReport> address(DnsQueries dns, NameServer ns, String zone, Answers.Soa soa,
-            List<Answers.Wanted> wanted) {
-        if (soa.state() != ServerState.MATCH) {
-            List<RRsetState> skipped = wanted.stream()
-                    .map(w -> new RRsetState(w.key(), soa.state(), null, soa.detail())).toList();
-            return CompletableFuture.completedFuture(new AddressReport(ns, soa.serial(), null, soa.state(), soa.detail(), skipped));
+    /**
+     * Waits for queries. Every query ends by itself (timeout x tries), so this bound only guards against a
+     * bug leaving the command hanging; returns the reason to give for whatever did not finish.
+     */
+    private String await(List<? extends CompletableFuture<?>> fs, long waves) throws InterruptedException {
+        long bound = settings.queryTimeout().toMillis() * settings.tries() * waves + 10_000;
+        try {
+            CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(bound, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // take what finished
         }
-        List<CompletableFuture<RRsetState>> each = new ArrayList<>(wanted.size());
-        for (Answers.Wanted w : wanted) {
-            Name name = Names.toName(w.key().name());
-            each.add(dns.query(ns.address(), name, Type.value(w.key().type()), false).thenApply(r -> Answers.rrset(r, w)));
-        }
-        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<RRsetState> states = each.stream().map(CompletableFuture::join).toList();
-            ServerState worst = ServerState.MATCH;
-            String detail = "";
-            for (RRsetState s : states) {
-                if (s.state().ordinal() > worst.ordinal()) {
-                    worst = s.state();
-                    detail = s.detail();
-                }
-            }
-            long notMatching = states.stream().filter(s -> s.state() != ServerState.MATCH).count();
-            if (notMatching > 1) detail = detail + " (and " + (notMatching - 1) + " more RRset" + (notMatching == 2 ? "" : "s") + ")";
-            return new AddressReport(ns, soa.serial(), null, worst, detail, states);
-        });
+        return "no answer within the round's limit of " + bound + " ms";
     }
 
-    /**
-     * Waits for the round. Every query ends by itself (timeout x tries), so this bound is only a guard
-     * against a bug leaving the command hanging; whatever is missing then counts as unreachable.
-     */
-    private List<AddressReport> collect(List<CompletableFuture<AddressReport>> reports, int queries,
-            Map<String, List<Answers.Wanted>> byZone) throws InterruptedException {
-        long perQuery = settings.queryTimeout().toMillis() * settings.tries();
-        long bound = perQuery * (2 + queries / settings.maxInFlight()) + 10_000;
-        CompletableFuture<Void> all = CompletableFuture.allOf(reports.toArray(CompletableFuture[]::new));
-        try {
-            all.get(bound, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            // fall through: take what finished
+    private static AddressReport address(NameServer ns, Answers.Soa soa, List<Answers.Wanted> wanted,
+            List<CompletableFuture<RRsetState>> replies, String limit) {
+        if (soa.state() != ServerState.MATCH) {
+            // Unreachable, refused or lame for the SOA: it would say the same for each RRset.
+            List<RRsetState> skipped = wanted.stream()
+                    .map(w -> new RRsetState(w.key(), soa.state(), null, soa.detail())).toList();
+            return new AddressReport(ns, soa.serial(), null, soa.state(), soa.detail(), skipped);
         }
-        List<AddressReport> out = new ArrayList<>();
-        int i = 0;
-        for (Map.Entry<String, List<Answers.Wanted>> z : byZone.entrySet()) {
-            for (NameServer ns : serversByZone.get(z.getKey())) {
-                CompletableFuture<AddressReport> f = reports.get(i++);
-                if (f.isDone() && !f.isCompletedExceptionally()) {
-                    out.add(f.join());
-                } else {
-                    String why = "no complete answer within the round's limit of " + bound + " ms";
-                    out.add(new AddressReport(ns, -1, null, ServerState.UNREACHABLE, why, z.getValue().stream()
-                            .map(w -> new RRsetState(w.key(), ServerState.UNREACHABLE, null, why)).toList()));
-                }
+        List<RRsetState> states = new ArrayList<>(wanted.size());
+        ServerState worst = ServerState.MATCH;
+        String detail = "";
+        long notMatching = 0;
+        for (int j = 0; j < wanted.size(); j++) {
+            CompletableFuture<RRsetState> f = replies.get(j);
+            RRsetState s = f.isDone() && !f.isCompletedExceptionally() ? f.join()
+                    : Answers.rrset(new DnsQueries.Reply(null, limit), wanted.get(j));
+            states.add(s);
+            if (s.state() != ServerState.MATCH) notMatching++;
+            if (s.state().ordinal() > worst.ordinal()) {
+                worst = s.state();
+                detail = s.detail();
             }
         }
-        return out;
+        if (notMatching > 1) detail = detail + " (and " + (notMatching - 1) + " more RRset" + (notMatching == 2 ? "" : "s") + ")";
+        return new AddressReport(ns, soa.serial(), null, worst, detail, states);
     }
 
     /** Marks addresses whose serial is behind the zone's highest (RFC 1982 arithmetic, DOMAIN.md: never plain {@code <}). */

@@ -22,6 +22,8 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SimpleResolver;
 
@@ -52,6 +54,8 @@ final class DnsQueries implements AutoCloseable {
     private final Semaphore permits;
     private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
     private final Map<InetSocketAddress, SimpleResolver> resolvers = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, SimpleResolver> tcpResolvers = new ConcurrentHashMap<>();
+    private UdpMux mux;
     // One thread parses answers and starts the next queries: callbacks never run on the caller's stack,
     // so thousands of immediate failures cannot recurse, and the selector thread only does I/O.
     private final ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> {
@@ -83,34 +87,67 @@ final class DnsQueries implements AutoCloseable {
      */
     CompletableFuture<Reply> query(InetSocketAddress server, Name name, int type, boolean recursionDesired) {
         CompletableFuture<Reply> result = new CompletableFuture<>();
-        attempt(server, name, type, recursionDesired, 1, result);
+        attempt(server, name, type, recursionDesired, false, timeout, 1, result);
         return result;
     }
 
-    private void attempt(InetSocketAddress server, Name name, int type, boolean rd, int attempt,
-            CompletableFuture<Reply> result) {
+    /**
+     * The same over the shared sockets of {@link UdpMux}: for sweeps of many queries to addresses known to
+     * answer (a silent port is only seen as a timeout there, see UdpMux).
+     *
+     * @param firstTry the first try's timeout, at most {@link #timeout()}: a server that answered the SOA in
+     *                 1 ms does not need 2 s to answer an A query, so a lost datagram is resent after a
+     *                 multiple of its round trip, as resolvers do with their RTT-based retransmission timers;
+     *                 later tries wait the full timeout
+     */
+    CompletableFuture<Reply> sweepQuery(InetSocketAddress server, Name name, int type, boolean recursionDesired,
+            Duration firstTry) {
+        CompletableFuture<Reply> result = new CompletableFuture<>();
+        attempt(server, name, type, recursionDesired, true, firstTry.compareTo(timeout) < 0 ? firstTry : timeout, 1, result);
+        return result;
+    }
+
+    private void attempt(InetSocketAddress server, Name name, int type, boolean rd, boolean sweep, Duration wait,
+            int attempt, CompletableFuture<Reply> result) {
         waiting.add(() -> {
             CompletableFuture<Message> sent;
             try {
-                // A fresh message per try: a fresh random ID, so a late answer to an earlier try is not
-                // mistaken for this one's.
-                Message q = Message.newQuery(Record.newRecord(name, type, DClass.IN));
-                if (!rd) q.getHeader().unsetFlag(Flags.RD); // Message.newQuery sets RD (DOMAIN.md pitfalls)
-                sent = resolver(server).sendAsync(q, callbacks).toCompletableFuture();
-            } catch (RuntimeException e) {
+                if (sweep) {
+                    sent = mux().send(server, template(name, type, rd), name, type, wait).thenCompose(m -> m.getHeader().getFlag(Flags.TC)
+                            // Truncated: the whole RRset only comes over TCP (RFC 7766); dnsjava does that one.
+                            ? tcp(server).sendAsync(query(name, type, rd), callbacks).toCompletableFuture()
+                            : CompletableFuture.completedFuture(m));
+                } else {
+                    // A fresh message per try: a fresh random ID, so a late answer to an earlier try is not
+                    // mistaken for this one's. dnsjava adds EDNS0 (setEDNS) and retries over TCP on TC.
+                    Message q = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+                    if (!rd) q.getHeader().unsetFlag(Flags.RD); // Message.newQuery sets RD (DOMAIN.md pitfalls)
+                    sent = resolver(server).sendAsync(q, callbacks).toCompletableFuture();
+                }
+            } catch (IOException | RuntimeException e) {
                 sent = CompletableFuture.failedFuture(e);
             }
-            sent.whenCompleteAsync((m, err) -> {
-                permits.release();
+            sent.whenComplete((m, err) -> {
                 if (err == null) {
+                    // An answer always arrives on an I/O thread, never on this stack: handle it right there
+                    // (releasing the slot sends the next query at once, as dnsperf does).
+                    permits.release();
                     result.complete(new Reply(m, null));
-                } else if (attempt < tries && retryable(err)) {
-                    attempt(server, name, type, rd, attempt + 1, result);
-                } else {
-                    result.complete(new Reply(null, describe(err, timeout) + (attempt > 1 ? " (" + attempt + " tries)" : "")));
+                    drain();
+                    return;
                 }
-                drain();
-            }, callbacks);
+                // A failure may be immediate (on this very stack): go through the executor so thousands of
+                // them cannot recurse.
+                callbacks.execute(() -> {
+                    permits.release();
+                    if (attempt < tries && retryable(err)) {
+                        attempt(server, name, type, rd, sweep, timeout, attempt + 1, result);
+                    } else {
+                        result.complete(new Reply(null, describe(err, timeout) + (attempt > 1 ? " (" + attempt + " tries)" : "")));
+                    }
+                    drain();
+                });
+            });
         });
         drain();
     }
@@ -124,6 +161,38 @@ final class DnsQueries implements AutoCloseable {
             }
             next.run();
         }
+    }
+
+    private record Question(Name name, int type, boolean rd) {}
+
+    private final Map<Question, byte[]> templates = new ConcurrentHashMap<>();
+
+    /** An RD=0 (or 1) EDNS0 query; built per try only for the rare TCP retry. */
+    private static Message query(Name name, int type, boolean rd) {
+        Message q = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+        if (!rd) q.getHeader().unsetFlag(Flags.RD); // Message.newQuery sets RD (DOMAIN.md pitfalls)
+        q.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
+        return q;
+    }
+
+    /** The query's wire form, built once per question and round; the mux writes a fresh ID into each copy. */
+    private byte[] template(Name name, int type, boolean rd) {
+        return templates.computeIfAbsent(new Question(name, type, rd), k -> query(name, type, rd).toWire(65535));
+    }
+
+    private synchronized UdpMux mux() throws IOException {
+        if (mux == null) mux = new UdpMux();
+        return mux;
+    }
+
+    private SimpleResolver tcp(InetSocketAddress server) {
+        return tcpResolvers.computeIfAbsent(server, a -> {
+            SimpleResolver r = new SimpleResolver(a);
+            r.setTimeout(timeout);
+            r.setTCP(true);
+            r.setEDNS(0, EDNS_PAYLOAD, 0, List.of());
+            return r;
+        });
     }
 
     private SimpleResolver resolver(InetSocketAddress server) {
@@ -159,6 +228,9 @@ final class DnsQueries implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (mux != null) mux.close();
+        }
         callbacks.shutdownNow();
     }
 }
