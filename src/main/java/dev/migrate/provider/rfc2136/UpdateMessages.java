@@ -62,8 +62,7 @@ final class UpdateMessages {
     /**
      * One UPDATE for the changes. Update section order matters (RFC 2136 §3.4.2 processes it in order):
      * first every RRset deletion, then every addition, so that a CNAME replacing an A at the same name
-     * (or the reverse) never stands beside the data it replaces; last the record-by-record deletions of
-     * apex NS changes (see {@link #isApexNs}).
+     * (or the reverse) never stands beside the data it replaces; last the apex NS (see {@link #apexNs}).
      */
     static Update message(String zone, List<RRsetChange> changes) {
         Name origin = Names.toName(zone);
@@ -84,25 +83,44 @@ final class UpdateMessages {
             }
         }
         for (RRsetChange c : changes) {
-            if (c.after() != null) {
+            if (c.after() != null && !isApexNs(zone, c)) {
                 for (Record r : Rdata.toRecords(c.after())) u.add(r);
             }
         }
         for (RRsetChange c : changes) {
-            if (c.before() != null && isApexNs(zone, c)) {
-                for (Record r : Rdata.toRecords(c.before())) {
-                    if (c.after() == null || !c.after().rdata().contains(r.rdataToString())) u.delete(r);
-                }
-            }
+            if (isApexNs(zone, c)) apexNs(u, origin, c);
         }
         return u;
     }
 
     /**
-     * The apex NS RRset is special: servers ignore a request to delete all of it (RFC 2136 §3.4.2.3-4),
-     * so delete-then-add would leave old and new nameservers side by side. Instead the new records are
-     * added first (which also sets the RRset's TTL) and then the old ones removed one by one.
+     * An NS record no server can resolve (RFC 6761 §6.4: .invalid never exists). It stands in the apex NS
+     * RRset only inside one atomic message, never in a served zone.
      */
+    static final String PLACEHOLDER_NS = "migrate-placeholder.invalid.";
+
+    /**
+     * The apex NS RRset cannot be deleted and re-added: servers ignore a deletion of the whole RRset, or of
+     * its last record (RFC 2136 §3.4.2.3-4), so old and new nameservers would end up side by side. Knot
+     * also keeps an RRset's TTL when a record it already has is added again with another TTL, and only
+     * takes a new TTL from a new record. So, inside the one message: add a placeholder NS with the new
+     * TTL (a new record: both servers move the RRset to its TTL, and the RRset is never down to its last
+     * record), delete the old records, add the new ones, delete the placeholder.
+     */
+    private static void apexNs(Update u, Name origin, RRsetChange c) {
+        if (c.after() == null) {
+            u.delete(origin, Type.NS); // servers ignore this; the adapter's read-back reports it
+            return;
+        }
+        Record placeholder = Rdata.toRecords(RRset.of(c.key().name(), "NS", c.after().ttl(), List.of(PLACEHOLDER_NS))).get(0);
+        u.add(placeholder);
+        if (c.before() != null) {
+            for (Record r : Rdata.toRecords(c.before())) u.delete(r);
+        }
+        for (Record r : Rdata.toRecords(c.after())) u.add(r);
+        u.delete(placeholder);
+    }
+
     static boolean isApexNs(String zone, RRsetChange c) {
         return c.key().type().equals("NS") && c.key().name().equals(Names.canonical(zone));
     }
@@ -116,10 +134,11 @@ final class UpdateMessages {
         } else {
             int data = dataBytes(c.before());
             total += data + c.before().rdata().size() * (name + 10); // prerequisite
-            // the RRset deletion, or for the apex NS (at most) one deletion per old record
+            // the RRset deletion, or for the apex NS one deletion per old record
             total += isApexNs(zone, c) ? data + c.before().rdata().size() * (name + 10) : name + 10;
         }
         if (c.after() != null) total += dataBytes(c.after()) + c.after().rdata().size() * (name + 10);
+        if (isApexNs(zone, c)) total += 2 * (name + 10 + PLACEHOLDER_NS.length() + 1);
         return total;
     }
 
