@@ -94,8 +94,8 @@ record Failures(String server, String zone, String operation, TsigKeySpec tsig) 
         }
         if (c instanceof ConnectException || c instanceof PortUnreachableException || c instanceof NoRouteToHostException
                 || String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT).contains("refused")) {
-            return new ProviderException(Kind.UNREACHABLE, server + ": cannot connect for " + what
-                    + " (connection refused): is the server running and listening on this address and port?", e);
+            return new ProviderException(Kind.UNREACHABLE, server + ": connection refused (" + what
+                    + "): is the server running and listening on this address and port?", e);
         }
         if (c instanceof EOFException || c instanceof ClosedChannelException) {
             return new ProviderException(Kind.UNREACHABLE, server + ": the server closed the connection during "
