@@ -130,8 +130,11 @@ final class Responder {
             Name owner = name;
             if (node.isEmpty() && !zone.exists(name)) {
                 // Step 3c: no such name; a wildcard at the closest encloser may synthesise it (§4.3.3).
+                // The apex always exists (it owns the SOA), so this walk ends there at the latest.
                 Name encloser = ServedZone.parent(name);
-                while (!zone.exists(encloser)) encloser = ServedZone.parent(encloser);
+                while (!zone.exists(encloser) && encloser.labels() > zone.origin().labels()) {
+                    encloser = ServedZone.parent(encloser);
+                }
                 Name wildcard = wildcardOf(encloser);
                 node = wildcard == null ? Map.of() : zone.at(wildcard);
                 if (node.isEmpty()) {
