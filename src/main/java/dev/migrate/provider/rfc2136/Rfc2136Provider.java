@@ -74,6 +74,8 @@ public final class Rfc2136Provider implements DnsProvider {
     /** Query mode: per zone, every RRset named through readNames or written, so read() can re-ask them. */
     private final Map<String, Set<RRsetKey>> named = new ConcurrentHashMap<>();
     private final AtomicLong updatesSent = new AtomicLong();
+    /** AXFR mode: the last transfer of each zone, reused for apply's check while the serial stays put. */
+    private final Map<String, ZoneSnapshot> lastTransfer = new ConcurrentHashMap<>();
 
     Rfc2136Provider(Rfc2136Settings settings, Sleeper sleeper) {
         this.settings = Objects.requireNonNull(settings);
@@ -153,7 +155,7 @@ public final class Rfc2136Provider implements DnsProvider {
         }
 
         // Compare-and-set, part one: the full before-image, TTL included, against what is live now.
-        Map<RRsetKey, RRset> live = readKeys(z, changes);
+        Map<RRsetKey, RRset> live = readKeys(z, changes, true);
         List<RRsetChange> todo = new ArrayList<>();
         List<RRsetKey> conflicts = new ArrayList<>();
         for (RRsetChange c : changes) {
@@ -179,7 +181,7 @@ public final class Rfc2136Provider implements DnsProvider {
         for (int i = 0; i < parts.size(); i++) send(z, parts.get(i), i);
 
         // A server may accept an update and skip part of it without an error (RFC 2136 §3.4.2): check.
-        Map<RRsetKey, RRset> after = readKeys(z, todo);
+        Map<RRsetKey, RRset> after = readKeys(z, todo, false);
         List<String> ignored = new ArrayList<>();
         for (RRsetChange c : todo) {
             RRset now = after.get(c.key());
@@ -210,7 +212,7 @@ public final class Rfc2136Provider implements DnsProvider {
         ProviderException p = f.forRcode(rcode);
         if (p.kind() != Kind.CONFLICT) throw applied(p, index);
         // The server says some prerequisite failed but not which: read again and compare.
-        Map<RRsetKey, RRset> live = readKeys(zone, part.changes());
+        Map<RRsetKey, RRset> live = readKeys(zone, part.changes(), false);
         if (part.changes().stream().allMatch(c -> Objects.equals(live.get(c.key()), c.after()))) {
             return; // a retry of a message whose first answer was lost: it had been applied
         }
@@ -250,12 +252,18 @@ public final class Rfc2136Provider implements DnsProvider {
         return settings.tsig() == null ? 0 : settings.tsig().toTsig().recordLength() + 64;
     }
 
-    /** Live RRsets for the changes' keys (absent keys map to nothing). */
-    private Map<RRsetKey, RRset> readKeys(String zone, List<RRsetChange> changes) throws ProviderException {
+    /**
+     * Live RRsets for the changes' keys (absent keys map to nothing). With {@code reuse}, an earlier
+     * transfer stands in for a new one when the zone's SOA serial has not moved since: RFC 2136 §3.6
+     * has the server increment the serial with every change, and this check only saves a transfer of
+     * the whole zone per batch; the server's prerequisites still guard the data itself.
+     */
+    private Map<RRsetKey, RRset> readKeys(String zone, List<RRsetChange> changes, boolean reuse) throws ProviderException {
         List<RRsetKey> keys = changes.stream().map(RRsetChange::key).toList();
         Map<RRsetKey, RRset> out = new TreeMap<>();
         if (settings.read() == ReadMode.AXFR) {
-            ZoneSnapshot all = transfer(zone);
+            ZoneSnapshot all = reuse ? unchangedTransfer(zone) : null;
+            if (all == null) all = transfer(zone);
             for (RRsetKey k : keys) {
                 RRset s = all.get(k);
                 if (s != null) out.put(k, s);
@@ -277,7 +285,16 @@ public final class Rfc2136Provider implements DnsProvider {
             throw new ProviderException(Kind.SERVER, client.server() + ": the transfer of zone " + zone
                     + " has no SOA at the apex");
         }
+        lastTransfer.put(zone, snap);
         return snap;
+    }
+
+    /** The last transfer of the zone if the server's serial still equals its serial, else null. */
+    private ZoneSnapshot unchangedTransfer(String zone) throws ProviderException {
+        ZoneSnapshot last = lastTransfer.get(zone);
+        if (last == null) return null;
+        RRset soa = queryOne(zone, new RRsetKey(zone, "SOA"));
+        return soa != null && soa.equals(last.soa()) ? last : null;
     }
 
     private ZoneSnapshot queryAll(String zone, Collection<RRsetKey> keys) throws ProviderException {
