@@ -163,7 +163,9 @@ public final class PowerDnsProvider implements DnsProvider {
             }
         }
         if (!differ.isEmpty()) {
-            throw new ProviderException(Kind.CONFLICT, "zone " + z + " on " + describe() + " accepted the change, but"
+            // Not CONFLICT: that kind promises nothing was written. This write did land, just not as sent, so
+            // the caller must treat its outcome as unknown and look at the records.
+            throw new ProviderException(Kind.INVALID, "zone " + z + " on " + describe() + " accepted the change, but"
                     + " reading it back shows other data" + why + " (someone else wrote in between, or the server"
                     + " rewrote the data)", differ, null);
         }
