@@ -209,6 +209,8 @@ public final class Engine {
         Map<ZonedKey, Long> originals = originalTtls(st);
         long maxOrig = 0;
         for (Target t : targets) {
+            dev.migrate.dns.RRsetNote note = live.get(t.zone()).note(t.key());
+            if (note != null && note.instantSwap()) continue; // resolvers never cache its data: see RRsetNote
             RRset now = live.get(t.zone()).get(t.key());
             Long orig = originals.get(new ZonedKey(t.zone(), t.key()));
             if (orig != null) maxOrig = Math.max(maxOrig, orig);

@@ -67,7 +67,7 @@ public final class Sandbox implements DnsProvider {
             Collection<ZoneSnapshot> zones) {
         this.clock = clock;
         this.servers = List.copyOf(servers);
-        this.lagging = Set.copyOf(lagging);
+        this.lagging = new java.util.concurrent.CopyOnWriteArraySet<>(lagging);
         for (ZoneSnapshot z : zones) data.put(z.zone(), z);
     }
 
@@ -118,7 +118,7 @@ public final class Sandbox implements DnsProvider {
 
     /** Indexes of the servers that do not receive updates. */
     public Set<Integer> lagging() {
-        return lagging;
+        return Set.copyOf(lagging);
     }
 
     /** The zones the sandbox holds, absolute and lower case. */
@@ -234,6 +234,18 @@ public final class Sandbox implements DnsProvider {
         String[] f = soa.rdata().get(0).split("\\s+");
         f[2] = Long.toString(serial);
         return z.with(List.of(RRsetChange.of(z.zone(), soa, soa.withData(List.of(String.join(" ", f))))));
+    }
+
+    /**
+     * From now on server {@code server} receives no updates: a secondary whose NOTIFY got lost, starting at
+     * a chosen moment (the rehearsal's {@code --lagging-server} starts it at the swap, so lower-ttl still
+     * confirms and the failure shows where it hurts).
+     */
+    public synchronized void startLagging(int server) {
+        if (server < 1 || server >= servers.size()) {
+            throw new IllegalArgumentException("lagging server " + server + " must be a secondary, 1.." + (servers.size() - 1));
+        }
+        lagging.add(server);
     }
 
     /** What server {@code server} answers for {@code zone} now (differs from {@link #read} when lagging). */
