@@ -116,6 +116,11 @@ public final class Rfc2136Provider implements DnsProvider {
      * The zone's SOA, its apex NS and the given RRsets (those that exist), read fresh. In query mode the
      * keys are remembered so that later {@link #read} calls return them too.
      */
+    @Override
+    public ZoneSnapshot read(String zone, Collection<RRsetKey> wanted) throws ProviderException {
+        return readNames(zone, wanted);
+    }
+
     public ZoneSnapshot readNames(String zone, Collection<RRsetKey> keys) throws ProviderException {
         String z = Names.canonical(zone);
         checkInZone(z, keys);
