@@ -209,6 +209,8 @@ public final class Engine {
         Map<ZonedKey, Long> originals = originalTtls(st);
         long maxOrig = 0;
         for (Target t : targets) {
+            dev.migrate.dns.RRsetNote note = live.get(t.zone()).note(t.key());
+            if (note != null && note.instantSwap()) continue; // resolvers never cache its data: see RRsetNote
             RRset now = live.get(t.zone()).get(t.key());
             Long orig = originals.get(new ZonedKey(t.zone(), t.key()));
             if (orig != null) maxOrig = Math.max(maxOrig, orig);
@@ -507,7 +509,7 @@ public final class Engine {
     }
 
     private boolean matches(String zone, List<RRsetChange> batch, boolean afterImage) throws ProviderException {
-        ZoneSnapshot z = provider.read(zone);
+        ZoneSnapshot z = readZone(zone, batch.stream().map(RRsetChange::key).toList());
         for (RRsetChange c : batch) {
             if (!Objects.equals(z.get(c.key()), afterImage ? c.after() : c.before())) return false;
         }
@@ -539,7 +541,7 @@ public final class Engine {
                 List<String> drifted = new ArrayList<>();
                 ZoneSnapshot z;
                 try {
-                    z = provider.read(b.zone());
+                    z = readZone(b.zone(), b.changes().stream().map(RRsetChange::key).toList());
                 } catch (ProviderException e) {
                     throw new EngineException(Verdict.FAILURE, e.getMessage());
                 }
@@ -607,7 +609,7 @@ public final class Engine {
         for (Batch b : undo) {
             ZoneSnapshot live;
             try {
-                live = provider.read(b.zone());
+                live = readZone(b.zone(), b.changes().stream().map(RRsetChange::key).toList());
             } catch (ProviderException e) {
                 j.append(Event.ROLLBACK_FAILED, Event.ROLLBACK_PHASE, Map.of("reason", e.getMessage()));
                 throw new EngineException(Verdict.FAILURE, e.getMessage() + "; rollback stopped, run it again");
@@ -840,12 +842,22 @@ public final class Engine {
         Map<String, ZoneSnapshot> out = new LinkedHashMap<>();
         for (String z : plan.zones()) {
             try {
-                out.put(z, provider.read(z));
+                out.put(z, readZone(z, List.of()));
             } catch (ProviderException e) {
                 throw new EngineException(Verdict.FAILURE, e.getMessage(), e);
             }
         }
         return out;
+    }
+
+    /**
+     * Reads a zone: at least the plan's explicit RRsets in it plus {@code also}, for adapters that read
+     * name by name; the whole zone for the others.
+     */
+    private ZoneSnapshot readZone(String zone, List<dev.migrate.dns.RRsetKey> also) throws ProviderException {
+        Set<dev.migrate.dns.RRsetKey> wanted = new LinkedHashSet<>(Workspace.explicitKeys(plan, zone));
+        wanted.addAll(also);
+        return provider.read(zone, wanted);
     }
 
     private List<Target> targets(Map<String, ZoneSnapshot> live) throws EngineException {

@@ -61,7 +61,9 @@ public final class ProviderReadback implements PropagationCheck {
             try {
                 ZoneSnapshot z = zones.get(e.zone());
                 if (z == null) {
-                    z = provider.read(e.zone());
+                    List<dev.migrate.dns.RRsetKey> keys = expected.stream().filter(x -> x.zone().equals(e.zone()))
+                            .map(Expectation::key).toList();
+                    z = provider.read(e.zone(), keys);
                     zones.put(e.zone(), z);
                 }
                 RRset live = z.get(e.key());

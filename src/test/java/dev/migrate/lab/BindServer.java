@@ -68,9 +68,19 @@ public final class BindServer extends LabServer {
   public static final class Builder {
     private int port;
     private TsigKey key;
+    private boolean allowUpdate = true;
     private final Map<String, Zone> zones = new LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * With {@code false}, primary zones refuse every update ({@code allow-update { none; };}) while
+     * still transferring to the key: a server whose policy says no, for tests of that refusal.
+     */
+    public Builder allowUpdate(boolean allow) {
+      this.allowUpdate = allow;
+      return this;
+    }
 
     /**
      * The port to listen on; by default {@link Ports#free()}. Set it when another server must know
@@ -172,7 +182,7 @@ public final class BindServer extends LabServer {
           write(dir.resolve(z.file()), z.text());
           conf.append("  type primary;\n")
               .append("  file ").append(quote(z.file())).append(";\n")
-              .append("  allow-update { ").append(keyRef).append(" };\n")
+              .append("  allow-update { ").append(allowUpdate ? keyRef : "none;").append(" };\n")
               .append("  allow-transfer { ").append(keyRef).append(" };\n");
           if (!z.alsoNotify().isEmpty()) {
             conf.append("  notify explicit;\n")
