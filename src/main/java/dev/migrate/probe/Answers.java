@@ -25,10 +25,12 @@ final class Answers {
     record Soa(ServerState state, String detail, long serial) {}
 
     /** What to compare an RRset against, parsed once for every address and round. */
-    record Wanted(Expectation expectation, Name name, int type, Set<Record> records) {
+    record Wanted(Expectation expectation, Name name, int type, Set<Record> records, byte[] query) {
         static Wanted of(Expectation e) {
-            return new Wanted(e, Names.toName(e.key().name()), Type.value(e.key().type()),
-                    e.rrset() == null ? null : new HashSet<>(Rdata.toRecords(e.rrset())));
+            Name name = Names.toName(e.key().name());
+            int type = Type.value(e.key().type());
+            return new Wanted(e, name, type, e.rrset() == null ? null : new HashSet<>(Rdata.toRecords(e.rrset())),
+                    DnsQueries.wire(name, type, false));
         }
 
         RRsetKey key() {

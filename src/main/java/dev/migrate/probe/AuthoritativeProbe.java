@@ -179,8 +179,18 @@ public final class AuthoritativeProbe implements PropagationCheck {
      * RRset; asking again would only make the round slower by tries x timeout).
      */
     public Round probeOnce(List<Expectation> expected) throws InterruptedException {
-        return probeOnce(wanted(expected));
+        Prepared p = prepared;
+        if (p == null || p.expected() != expected) {
+            p = new Prepared(expected, wanted(expected));
+            prepared = p;
+        }
+        return probeOnce(p.byZone());
     }
+
+    /** The parsed form of the last list asked about: `migrate check --watch` asks the same list each round. */
+    private record Prepared(List<Expectation> expected, Map<String, List<Answers.Wanted>> byZone) {}
+
+    private volatile Prepared prepared;
 
     private Map<String, List<Answers.Wanted>> wanted(List<Expectation> expected) {
         Map<String, List<Answers.Wanted>> byZone = new LinkedHashMap<>();
@@ -240,7 +250,7 @@ public final class AuthoritativeProbe implements PropagationCheck {
                     if (j >= wanted.size() || soa.get(i).state() != ServerState.MATCH) continue;
                     Answers.Wanted w = wanted.get(j);
                     // Classified as each answer arrives, while the rest are still in flight.
-                    replies.get(i).add(dns.sweepQuery(order.get(i).address(), w.name(), w.type(), false, firstTry.get(i))
+                    replies.get(i).add(dns.sweepQuery(order.get(i).address(), w.name(), w.type(), w.query(), firstTry.get(i))
                             .thenApply(r -> Answers.rrset(r, w)));
                     queries++;
                 }

@@ -87,7 +87,7 @@ final class DnsQueries implements AutoCloseable {
      */
     CompletableFuture<Reply> query(InetSocketAddress server, Name name, int type, boolean recursionDesired) {
         CompletableFuture<Reply> result = new CompletableFuture<>();
-        attempt(server, name, type, recursionDesired, false, timeout, 1, result);
+        attempt(server, name, type, recursionDesired, null, timeout, 1, result);
         return result;
     }
 
@@ -95,25 +95,27 @@ final class DnsQueries implements AutoCloseable {
      * The same over the shared sockets of {@link UdpMux}: for sweeps of many queries to addresses known to
      * answer (a silent port is only seen as a timeout there, see UdpMux).
      *
+     * @param wire     the query's wire form, RD=0 or 1 as wanted ({@link #wire}); the mux writes a fresh ID
+     *                 into each copy
      * @param firstTry the first try's timeout, at most {@link #timeout()}: a server that answered the SOA in
      *                 1 ms does not need 2 s to answer an A query, so a lost datagram is resent after a
      *                 multiple of its round trip, as resolvers do with their RTT-based retransmission timers;
      *                 later tries wait the full timeout
      */
-    CompletableFuture<Reply> sweepQuery(InetSocketAddress server, Name name, int type, boolean recursionDesired,
-            Duration firstTry) {
+    CompletableFuture<Reply> sweepQuery(InetSocketAddress server, Name name, int type, byte[] wire, Duration firstTry) {
         CompletableFuture<Reply> result = new CompletableFuture<>();
-        attempt(server, name, type, recursionDesired, true, firstTry.compareTo(timeout) < 0 ? firstTry : timeout, 1, result);
+        attempt(server, name, type, (wire[2] & 0x01) != 0, wire, firstTry.compareTo(timeout) < 0 ? firstTry : timeout, 1, result);
         return result;
     }
 
-    private void attempt(InetSocketAddress server, Name name, int type, boolean rd, boolean sweep, Duration wait,
+    /** {@code wire} null: one dnsjava query on its own socket; else a sweep query through the mux. */
+    private void attempt(InetSocketAddress server, Name name, int type, boolean rd, byte[] wire, Duration wait,
             int attempt, CompletableFuture<Reply> result) {
         waiting.add(() -> {
             CompletableFuture<Message> sent;
             try {
-                if (sweep) {
-                    sent = mux().send(server, template(name, type, rd), name, type, wait).thenCompose(m -> m.getHeader().getFlag(Flags.TC)
+                if (wire != null) {
+                    sent = mux().send(server, wire, name, type, wait).thenCompose(m -> m.getHeader().getFlag(Flags.TC)
                             // Truncated: the whole RRset only comes over TCP (RFC 7766); dnsjava does that one.
                             ? tcp(server).sendAsync(query(name, type, rd), callbacks).toCompletableFuture()
                             : CompletableFuture.completedFuture(m));
@@ -141,7 +143,7 @@ final class DnsQueries implements AutoCloseable {
                 callbacks.execute(() -> {
                     permits.release();
                     if (attempt < tries && retryable(err)) {
-                        attempt(server, name, type, rd, sweep, timeout, attempt + 1, result);
+                        attempt(server, name, type, rd, wire, timeout, attempt + 1, result);
                     } else {
                         result.complete(new Reply(null, describe(err, timeout) + (attempt > 1 ? " (" + attempt + " tries)" : "")));
                     }
@@ -163,11 +165,7 @@ final class DnsQueries implements AutoCloseable {
         }
     }
 
-    private record Question(Name name, int type, boolean rd) {}
-
-    private final Map<Question, byte[]> templates = new ConcurrentHashMap<>();
-
-    /** An RD=0 (or 1) EDNS0 query; built per try only for the rare TCP retry. */
+    /** An RD=0 (or 1) EDNS0 query. */
     private static Message query(Name name, int type, boolean rd) {
         Message q = Message.newQuery(Record.newRecord(name, type, DClass.IN));
         if (!rd) q.getHeader().unsetFlag(Flags.RD); // Message.newQuery sets RD (DOMAIN.md pitfalls)
@@ -175,9 +173,9 @@ final class DnsQueries implements AutoCloseable {
         return q;
     }
 
-    /** The query's wire form, built once per question and round; the mux writes a fresh ID into each copy. */
-    private byte[] template(Name name, int type, boolean rd) {
-        return templates.computeIfAbsent(new Question(name, type, rd), k -> query(name, type, rd).toWire(65535));
+    /** A query's wire form for {@link #sweepQuery}: built once per question, not once per address and try. */
+    static byte[] wire(Name name, int type, boolean rd) {
+        return query(name, type, rd).toWire(65535);
     }
 
     private synchronized UdpMux mux() throws IOException {
