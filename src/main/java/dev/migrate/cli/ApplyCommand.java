@@ -71,7 +71,7 @@ public final class ApplyCommand implements Callable<Integer> {
         if (waitForAll && dryRun) throw new CliException(ExitCode.INVALID, "--wait and --dry-run do not go together");
         Clock clock = common.clock();
         try (Workspace ws = plan.open(Providers.discover(), clock)) {
-            Engine.Listener listener = output.json() || quiet ? Engine.Listener.SILENT : line -> out.println(line);
+            Engine.Listener listener = output.json() || quiet ? Engine.Listener.SILENT : withLiveLine(out, err);
             if (output.json() || quiet) listener = Engine.Listener.SILENT;
             Engine engine = EngineFactory.create(ws, state, clock, Sleeper.REAL, listener);
             if (restart) {
@@ -81,6 +81,23 @@ public final class ApplyCommand implements Callable<Integer> {
             if (!waitForAll) return report(engine, ws, out, err, clock.instant(), engine.apply(options()));
             return waitLoop(engine, ws, out, err, clock);
         }
+    }
+
+    /** Prints the engine's lines; while propagation is awaited on a terminal, the live line on stderr. */
+    private static Engine.Listener withLiveLine(PrintWriter out, PrintWriter err) {
+        ProgressLine live = ProgressLine.forConsole(err);
+        return new Engine.Listener() {
+            @Override
+            public void say(String line) {
+                if (live != null) live.done();
+                out.println(line);
+            }
+
+            @Override
+            public dev.migrate.probe.PropagationCheck.Listener progress() {
+                return live != null ? live : dev.migrate.probe.PropagationCheck.Listener.NONE;
+            }
+        };
     }
 
     private Engine.Options options() {

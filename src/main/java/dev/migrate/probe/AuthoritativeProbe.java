@@ -136,11 +136,11 @@ public final class AuthoritativeProbe implements PropagationCheck {
             listener.progress(last.inSync(), last.addresses().size(),
                     last.laggards().stream().map(AddressReport::describe).toList(), Duration.between(start, now), deadline);
             if (streak >= settings.rounds()) {
-                return outcome(true, streakStart, last, roundsRun, start, now);
+                return outcome(true, streakStart, last, roundsRun, start, now, deadline);
             }
             Duration wait = jittered(settings.interval());
             Duration left = Duration.between(now, deadline);
-            if (left.isNegative() || left.isZero() || roundsRun >= maxRounds) return outcome(false, null, last, roundsRun, start, now);
+            if (left.isNegative() || left.isZero() || roundsRun >= maxRounds) return outcome(false, null, last, roundsRun, start, now, deadline);
             // The last poll happens at the deadline itself rather than one interval short of it.
             sleeper.sleep(wait.compareTo(left) < 0 ? wait : left);
         }
@@ -151,7 +151,8 @@ public final class AuthoritativeProbe implements PropagationCheck {
         return Duration.ofMillis(Math.max(1, Math.round(interval.toMillis() * f)));
     }
 
-    private Outcome outcome(boolean live, Instant confirmedAt, Round last, int rounds, Instant start, Instant now) {
+    private Outcome outcome(boolean live, Instant confirmedAt, Round last, int rounds, Instant start, Instant now,
+            Instant deadline) {
         int total = last.addresses().size();
         List<String> problems = new ArrayList<>();
         for (AddressReport a : last.laggards()) problems.add(a.describe());
@@ -166,8 +167,9 @@ public final class AuthoritativeProbe implements PropagationCheck {
             String who = last.laggards().stream().map(a -> a.server().label() + " (" + a.state().word() + ")")
                     .limit(5).reduce((a, b) -> a + ", " + b).orElse("");
             long more = last.laggards().size() - Math.min(5, last.laggards().size());
-            summary = "not live after " + Durations.human(Duration.between(start, now)) + " (" + rounds + " round"
-                    + (rounds == 1 ? "" : "s") + "): " + last.inSync() + "/" + total + " addresses in sync"
+            summary = "not live by the deadline " + deadline + " (" + rounds + " round" + (rounds == 1 ? "" : "s")
+                    + " over " + Durations.human(Duration.between(start, now)) + "): " + last.inSync() + "/" + total
+                    + " addresses in sync"
                     + (who.isEmpty() ? "" : "; lagging: " + who + (more > 0 ? " and " + more + " more" : ""));
         }
         return new Outcome(live, live ? confirmedAt : null, summary, problems);
