@@ -194,6 +194,29 @@ class AuthoritativeProbeLabTest {
     }
 
     @Test
+    void nameserversOutsideTheZoneAreAskedOfThePlansResolvers() throws Exception {
+        // The provider's zone names ns.provider.test. (no glue): its A and AAAA come from the plan's resolver
+        // (Unbound here, resolving provider.test. from a lab BIND), never from the JVM's resolver.
+        String provider = """
+                $TTL 300
+                @   IN SOA ns.provider.test. hostmaster.provider.test. 1 3600 600 86400 60
+                @   IN NS  ns.provider.test.
+                ns  IN A    127.0.0.53
+                ns  IN AAAA ::53
+                """;
+        try (BindServer b = BindServer.builder().addPrimaryZone("provider.test.", provider).start();
+                dev.migrate.lab.UnboundServer u = dev.migrate.lab.UnboundServer.builder().stubZone("provider.test.", b.port()).start()) {
+            dev.migrate.dns.ZoneSnapshot z = new dev.migrate.dns.ZoneSnapshot(ZONE, List.of(
+                    RRset.of(ZONE, "NS", 3600, List.of("ns.provider.test."))));
+            dev.migrate.plan.Propagation p = new dev.migrate.plan.Propagation(List.of(), List.of("127.0.0.1:" + u.port()),
+                    false, Duration.ofSeconds(2), Duration.ofSeconds(1), 2, 2, "auto");
+            // Only discovered, not queried: port 53 on those addresses is nobody's.
+            assertThat(NameserverDiscovery.fromNs(z, p)).extracting(NameServer::label)
+                    .containsExactly("ns.provider.test. 127.0.0.53:53", "ns.provider.test. [0:0:0:0:0:0:0:53]:53");
+        }
+    }
+
+    @Test
     void pollsOnTheInjectedClockUntilTheDeadline() throws Exception {
         TsigKey key = TsigKey.random("xfr-key");
         try (BindServer primary = BindServer.builder().key(key).addPrimaryZone(ZONE, ZONE_TEXT).start();
