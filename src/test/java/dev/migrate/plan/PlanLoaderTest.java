@@ -335,6 +335,34 @@ class PlanLoaderTest {
         }
 
         @Test
+        void anOffsetSoLargeItOverflowsIsAnErrorNotACrash() {
+            onlyError(GOOD + """
+                    phases:
+                      - { id: swap, at: T+106751991167301d, action: swap }
+                    """, 9, 21, "found 'T+106751991167301d'", "expected an offset from the cutover", "at most 36500 days from T");
+        }
+
+        @Test
+        void anOffsetBeyondTheLastInstantIsAnErrorNotACrash() {
+            onlyError(GOOD + """
+                    phases:
+                      - { id: swap, at: T+9999999999999d, action: swap }
+                    """, 9, 21, "found 'T+9999999999999d'", "expected an offset from the cutover", "at most 36500 days from T");
+        }
+
+        @Test
+        void aMarginSoLargeItOverflowsIsAnErrorNotACrash() {
+            onlyError(GOOD.replace("lowered: 300", "lowered: 300, margin: 106751991167301d"), 5, 30,
+                    "found '106751991167301d'", "expected a duration", "at most 36500 days");
+        }
+
+        @Test
+        void aMarginBeyondTheLastInstantIsAnErrorNotACrash() {
+            onlyError(GOOD.replace("lowered: 300", "lowered: 300, margin: 99999999999d"), 5, 30,
+                    "found '99999999999d'", "expected a duration", "at most 36500 days");
+        }
+
+        @Test
         void aZoneNotInZones() {
             onlyError(GOOD.replace("{ name: www,", "{ zone: exmaple.com, name: www,"), 7, 13,
                     "zone 'exmaple.com' is not in 'zones' [example.com]", "(did you mean 'example.com'?)");
