@@ -162,6 +162,13 @@ class ZoneFileProviderTest {
             assertThat(e).hasMessageContaining("has no SOA record at its apex");
         }
 
+
+        @Test
+        void aMissingZoneFileIsNotFound() {
+            ProviderException e = catchThrowableOfType(ProviderException.class, () -> provider.read("example.org."));
+            assertThat(e.kind()).isEqualTo(ProviderException.Kind.NOT_FOUND);
+            assertThat(e).hasMessageContaining(dir.resolve("example.org.zone").toString()).hasMessageContaining("does not exist");
+        }
     }
 
     @Nested
