@@ -15,7 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -112,14 +113,7 @@ public final class ZoneFiles {
                 w.flush();
                 ch.force(true);
             }
-            if (Files.exists(file)) {
-                try {
-                    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-                    Files.setPosixFilePermissions(tmp, perms);
-                } catch (UnsupportedOperationException ignored) {
-                    // Not a POSIX file system: the default permissions will do.
-                }
-            }
+            if (Files.exists(file)) keepAttributes(file, tmp);
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -129,6 +123,29 @@ public final class ZoneFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * The replacement gets the original's permissions, and its owner and group where this process may
+     * set them: a zone file that is {@code root:bind 0640} must stay readable by the name server after a
+     * write by root, or the next reload fails.
+     */
+    private static void keepAttributes(Path original, Path replacement) throws IOException {
+        PosixFileAttributeView from = Files.getFileAttributeView(original, PosixFileAttributeView.class);
+        PosixFileAttributeView to = Files.getFileAttributeView(replacement, PosixFileAttributeView.class);
+        if (from == null || to == null) return; // not a POSIX file system: the defaults will do
+        PosixFileAttributes a = from.readAttributes();
+        try {
+            to.setGroup(a.group());
+        } catch (IOException notAllowed) {
+            // Only a member of the group (or root) may hand the file to it; the file stays ours.
+        }
+        try {
+            to.setOwner(a.owner());
+        } catch (IOException notAllowed) {
+            // Only root may give a file away.
+        }
+        to.setPermissions(a.permissions());
     }
 
     static void fsyncDirectory(Path dir) throws IOException {

@@ -2,6 +2,8 @@ package dev.migrate.provider.zonefile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.junit.jupiter.api.Assumptions.abort;
 
 import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetChange;
@@ -13,7 +15,11 @@ import dev.migrate.provider.ProviderException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -231,6 +237,27 @@ class ZoneFileProviderTest {
             Files.setPosixFilePermissions(zoneFile, PosixFilePermissions.fromString("rw-r-----"));
             provider.apply("example.com.", List.of(swapWww(provider.read("example.com."))));
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(zoneFile))).isEqualTo("rw-r-----");
+        }
+
+        @Test
+        void aWriteKeepsTheFilesGroupSoTheNameServerCanStillReadIt() throws Exception {
+            PosixFileAttributeView view = Files.getFileAttributeView(zoneFile, PosixFileAttributeView.class);
+            GroupPrincipal other = zoneFile.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("daemon");
+            assumeThat(other).isNotEqualTo(view.readAttributes().group());
+            try {
+                view.setGroup(other); // as root (CI, here) this works; elsewhere only for one's own groups
+            } catch (IOException e) {
+                abort("cannot hand the zone file to group daemon here: " + e);
+            }
+            Files.setPosixFilePermissions(zoneFile, PosixFilePermissions.fromString("rw-r-----"));
+            UserPrincipal owner = view.readAttributes().owner();
+
+            provider.apply("example.com.", List.of(swapWww(provider.read("example.com."))));
+
+            PosixFileAttributes after = Files.readAttributes(zoneFile, PosixFileAttributes.class);
+            assertThat(after.group()).isEqualTo(other);
+            assertThat(after.owner()).isEqualTo(owner);
+            assertThat(PosixFilePermissions.toString(after.permissions())).isEqualTo("rw-r-----");
         }
 
         @Test
