@@ -1,5 +1,6 @@
 package dev.migrate.dns;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.TreeMap;
 /** The RRsets of one zone as read from a provider at one moment. Immutable. */
 public final class ZoneSnapshot {
     private final String zone;
-    private final Map<RRsetKey, RRset> rrsets;
+    private final TreeMap<RRsetKey, RRset> rrsets;
 
     public ZoneSnapshot(String zone, Collection<RRset> sets) {
         this.zone = Names.canonical(zone);
@@ -19,7 +20,13 @@ public final class ZoneSnapshot {
                 throw new IllegalArgumentException("two RRsets for " + s.key() + " in " + zone);
             }
         }
-        this.rrsets = Collections.unmodifiableMap(m);
+        this.rrsets = m;
+    }
+
+    /** From a map this class built itself: keys and RRsets already agree, nothing to check again. */
+    private ZoneSnapshot(String canonicalZone, TreeMap<RRsetKey, RRset> trusted) {
+        this.zone = canonicalZone;
+        this.rrsets = trusted;
     }
 
     public String zone() {
@@ -35,7 +42,7 @@ public final class ZoneSnapshot {
     }
 
     public Collection<RRset> rrsets() {
-        return rrsets.values();
+        return Collections.unmodifiableCollection(rrsets.values());
     }
 
     public int size() {
@@ -62,17 +69,27 @@ public final class ZoneSnapshot {
     }
 
     public List<RRset> atName(String name) {
+        // Keys sort by name, then type, and "A" is the least type mnemonic there is (every mnemonic starts
+        // with a capital letter, "TYPE65280" included): the RRsets at a name are the run of keys from
+        // (name, A) on. A scan of the whole zone here made a 10,000-RRset rewrite on a 100,000-record
+        // zone take over a minute to preview.
         String n = Names.canonical(name);
-        return rrsets.values().stream().filter(s -> s.name().equals(n)).toList();
+        List<RRset> out = new ArrayList<>(2);
+        for (Map.Entry<RRsetKey, RRset> e : rrsets.tailMap(new RRsetKey(n, "A"), true).entrySet()) {
+            if (!e.getKey().name().equals(n)) break;
+            out.add(e.getValue());
+        }
+        return List.copyOf(out);
     }
 
     /** A copy with the given changes applied (before-images are not checked here). */
     public ZoneSnapshot with(Collection<RRsetChange> changes) {
+        // Copying a sorted map is linear; re-inserting every RRset (as the public constructor does) is not.
         TreeMap<RRsetKey, RRset> m = new TreeMap<>(rrsets);
         for (RRsetChange c : changes) {
             if (c.after() == null) m.remove(c.key());
             else m.put(c.key(), c.after());
         }
-        return new ZoneSnapshot(zone, m.values());
+        return new ZoneSnapshot(zone, m);
     }
 }
