@@ -189,11 +189,29 @@ class PlanLoaderTest {
 
         @Test
         void unclosedFlowList() {
-            onlyError("""
+            PlanError e = onlyError("""
                     name: web-move
                     zones: [example.com
                     ttl: { lowered: 300 }
-                    """, 3, 4, "malformed YAML", "expected ',' or ']'");
+                    """, 3, 4, "malformed YAML", "expected ',' or ']', but got :",
+                    "while parsing a flow sequence that starts at line 2, column 8");
+            assertThat(e.message()).doesNotContain("reader");
+        }
+
+        @Test
+        void aTabUsedForIndentationIsPointedAt() {
+            onlyError("name: web-move\nprovider:\n\ttype: zonefile\n", 3, 1, "malformed YAML",
+                    "found character '\\t(TAB)' that cannot start any token");
+        }
+
+        @Test
+        void anUnterminatedQuote() {
+            onlyError("""
+                    name: web-move
+                    cutover: "2026-12-01T02:00:00Z
+                    zones: [example.com]
+                    """, 4, 1, "malformed YAML", "found unexpected end of stream",
+                    "while scanning a quoted scalar that starts at line 2, column 10");
         }
 
         @Test
