@@ -208,6 +208,38 @@ class PlanCommandEndToEndTest {
     }
 
     @Test
+    void withoutALowerTtlPhaseLongTtlsAreNotCalledSafe(@TempDir Path dir) throws Exception {
+        Path plan = planIn(dir, HEAD + """
+                changes:
+                  - { name: www, type: A, to: [198.51.100.20] }
+                phases:
+                  - { id: swap, at: T, action: swap }
+                """);
+        Run r = migrate("plan", plan.toString(), "--now", "2026-11-22T00:00:00Z");
+
+        assertThat(r.exit()).isEqualTo(4);
+        assertThat(r.out()).contains("no lower-ttl phase, yet the affected RRsets have TTLs up to 3600 s",
+                "earliest safe swap    none: no lower-ttl phase lowers TTLs of up to 3600 s first",
+                "swap                  2026-12-01T02:00:00Z (UNSAFE)");
+        assertThat(r.out()).doesNotContain("any time").doesNotContain("(safe");
+    }
+
+    @Test
+    void ttlsAlreadyLowNeedNoLowering(@TempDir Path dir) throws Exception {
+        Path plan = planIn(dir, HEAD.replace("lowered: 300", "lowered: 3600") + """
+                changes:
+                  - { name: www, type: A, to: [198.51.100.20] }
+                phases:
+                  - { id: swap, at: T, action: swap }
+                """);
+        Run r = migrate("plan", plan.toString(), "--now", "2026-11-22T00:00:00Z");
+
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("earliest safe swap    any time (no TTL needs lowering)",
+                "swap                  2026-12-01T02:00:00Z (safe)");
+    }
+
+    @Test
     void aBadPlanExits2WithFileLineColumnAndNoStackTrace(@TempDir Path dir) throws Exception {
         Path plan = planIn(dir, HEAD + """
                 changes:
