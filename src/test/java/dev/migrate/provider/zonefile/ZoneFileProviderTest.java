@@ -168,7 +168,6 @@ class ZoneFileProviderTest {
             assertThat(e).hasMessageContaining("has no SOA record at its apex");
         }
 
-
         @Test
         void aMissingZoneFileIsNotFound() {
             ProviderException e = catchThrowableOfType(ProviderException.class, () -> provider.read("example.org."));
