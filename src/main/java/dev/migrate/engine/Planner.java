@@ -68,6 +68,10 @@ public final class Planner {
         return out;
     }
 
+    private static boolean runsBefore(Timeline timeline, ScheduledPhase a, ScheduledPhase b) {
+        return timeline.indexOf(a.id()) < timeline.indexOf(b.id());
+    }
+
     /** Largest TTL the targets have live now (before any lowering). */
     public static long maxOriginalTtl(List<Target> targets, Map<String, ZoneSnapshot> live) {
         long max = 0;
@@ -106,11 +110,12 @@ public final class Planner {
             warnings.add("lower-ttl and swap run at the same instant: never lower a TTL and change the data in"
                     + " the same step (caches still hold the old TTL)");
         }
-        if (restore.isPresent() && confirm.isPresent() && restore.get().at().isBefore(confirm.get().at())) {
+        // Timeline order, not instants: at one instant, plan order decides which runs first.
+        if (restore.isPresent() && confirm.isPresent() && runsBefore(timeline, restore.get(), confirm.get())) {
             warnings.add("restore-ttl (" + restore.get().at() + ") comes before confirm (" + confirm.get().at()
                     + "): a rollback after restoring the TTLs would take the full TTL to reach clients");
         }
-        if (restore.isPresent() && swap.isPresent() && restore.get().at().isBefore(swap.get().at())) {
+        if (restore.isPresent() && swap.isPresent() && runsBefore(timeline, restore.get(), swap.get())) {
             warnings.add("restore-ttl comes before the swap: the swap would run with restored (long) TTLs");
         }
         if (lowered < caps.minTtl()) {

@@ -201,6 +201,37 @@ class PlannerTest {
         }
 
         @Test
+        void restoreAtTheSameInstantAsConfirmButRunFirstIsRestoreBeforeConfirm() throws Exception {
+            Preview p = preview(HEAD + """
+                    changes:
+                      - { name: www, type: A, to: [198.51.100.20] }
+                    phases:
+                      - { id: lower-ttl, at: T-72h, action: lower-ttl }
+                      - { id: swap, at: T, action: swap }
+                      - { id: restore-ttl, at: T+5m, action: restore-ttl }
+                      - { id: confirm, at: T+5m, action: confirm }
+                    """, EXAMPLE);
+            // same instant: plan order decides, and restore-ttl runs first
+            assertThat(p.timeline().indexOf("restore-ttl")).isLessThan(p.timeline().indexOf("confirm"));
+            assertThat(warnings(p)).singleElement().asString()
+                    .startsWith("restore-ttl (2026-12-01T02:05:00Z) comes before confirm (2026-12-01T02:05:00Z)");
+        }
+
+        @Test
+        void confirmListedFirstAtTheSameInstantIsFine() throws Exception {
+            Preview p = preview(HEAD + """
+                    changes:
+                      - { name: www, type: A, to: [198.51.100.20] }
+                    phases:
+                      - { id: lower-ttl, at: T-72h, action: lower-ttl }
+                      - { id: swap, at: T, action: swap }
+                      - { id: confirm, at: T+5m, action: confirm }
+                      - { id: restore-ttl, at: T+5m, action: restore-ttl }
+                    """, EXAMPLE);
+            assertThat(warnings(p)).isEmpty();
+        }
+
+        @Test
         void theStandardTimelineOnAPlainChangeHasNoWarnings() throws Exception {
             Preview p = preview(HEAD + """
                     changes:
