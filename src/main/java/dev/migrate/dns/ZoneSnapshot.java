@@ -7,12 +7,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The RRsets of one zone as read from a provider at one moment. Immutable. */
+/**
+ * The RRsets of one zone as read from a provider at one moment, with the provider's notes on some of them
+ * (see {@link RRsetNote}). Immutable.
+ */
 public final class ZoneSnapshot {
     private final String zone;
     private final TreeMap<RRsetKey, RRset> rrsets;
+    private final Map<RRsetKey, RRsetNote> notes;
 
     public ZoneSnapshot(String zone, Collection<RRset> sets) {
+        this(zone, sets, Map.of());
+    }
+
+    /** {@code notes} may only name RRsets in {@code sets}. */
+    public ZoneSnapshot(String zone, Collection<RRset> sets, Map<RRsetKey, RRsetNote> notes) {
         this.zone = Names.canonical(zone);
         TreeMap<RRsetKey, RRset> m = new TreeMap<>();
         for (RRset s : sets) {
@@ -21,12 +30,17 @@ public final class ZoneSnapshot {
             }
         }
         this.rrsets = m;
+        for (RRsetKey k : notes.keySet()) {
+            if (!m.containsKey(k)) throw new IllegalArgumentException("a note on " + k + ", which is not in " + zone);
+        }
+        this.notes = Collections.unmodifiableMap(new TreeMap<>(notes));
     }
 
-    /** From a map this class built itself: keys and RRsets already agree, nothing to check again. */
-    private ZoneSnapshot(String canonicalZone, TreeMap<RRsetKey, RRset> trusted) {
+    /** From maps this class built itself: keys, RRsets and notes already agree, nothing to check again. */
+    private ZoneSnapshot(String canonicalZone, TreeMap<RRsetKey, RRset> trusted, TreeMap<RRsetKey, RRsetNote> notes) {
         this.zone = canonicalZone;
         this.rrsets = trusted;
+        this.notes = Collections.unmodifiableMap(notes);
     }
 
     public String zone() {
@@ -39,6 +53,21 @@ public final class ZoneSnapshot {
 
     public RRset get(String name, String type) {
         return rrsets.get(new RRsetKey(name, type));
+    }
+
+    /** The provider's note on this RRset, or null. */
+    public RRsetNote note(RRsetKey key) {
+        return notes.get(key);
+    }
+
+    public Map<RRsetKey, RRsetNote> notes() {
+        return notes;
+    }
+
+    /** True when the provider fixes this RRset's TTL (see {@link RRsetNote#ttlFixed()}). */
+    public boolean ttlFixed(RRsetKey key) {
+        RRsetNote n = notes.get(key);
+        return n != null && n.ttlFixed();
     }
 
     public Collection<RRset> rrsets() {
@@ -82,7 +111,10 @@ public final class ZoneSnapshot {
         return List.copyOf(out);
     }
 
-    /** A copy with the given changes applied (before-images are not checked here). */
+    /**
+     * A copy with the given changes applied (before-images are not checked here). A changed RRset keeps its
+     * note (the provider keeps e.g. a proxied flag across a data change); a deleted one loses it.
+     */
     public ZoneSnapshot with(Collection<RRsetChange> changes) {
         // Copying a sorted map is linear; re-inserting every RRset (as the public constructor does) is not.
         TreeMap<RRsetKey, RRset> m = new TreeMap<>(rrsets);
@@ -90,6 +122,8 @@ public final class ZoneSnapshot {
             if (c.after() == null) m.remove(c.key());
             else m.put(c.key(), c.after());
         }
-        return new ZoneSnapshot(zone, m);
+        TreeMap<RRsetKey, RRsetNote> kept = new TreeMap<>(notes);
+        kept.keySet().retainAll(m.keySet());
+        return new ZoneSnapshot(zone, m, kept);
     }
 }

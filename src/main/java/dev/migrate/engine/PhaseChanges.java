@@ -21,12 +21,16 @@ public final class PhaseChanges {
     /** An RRset identified across zones. */
     public record ZonedKey(String zone, RRsetKey key) {}
 
-    /** lower-ttl: same data, TTL down to {@code lowered}; RRsets already at or below it are left alone. */
+    /**
+     * lower-ttl: same data, TTL down to {@code lowered}; RRsets already at or below it are left alone, and so
+     * are those whose TTL the provider fixes (e.g. Cloudflare proxied records).
+     */
     public static List<RRsetChange> lowerTtl(Collection<Target> targets, Map<String, ZoneSnapshot> live, TtlPolicy ttl) {
         List<RRsetChange> out = new ArrayList<>();
         for (Target t : targets) {
-            RRset now = live.get(t.zone()).get(t.key());
-            if (now != null && now.ttl() > ttl.lowered()) {
+            ZoneSnapshot z = live.get(t.zone());
+            RRset now = z.get(t.key());
+            if (now != null && now.ttl() > ttl.lowered() && !z.ttlFixed(t.key())) {
                 out.add(RRsetChange.of(t.zone(), now, now.withTtl(ttl.lowered())));
             }
         }
@@ -38,13 +42,18 @@ public final class PhaseChanges {
         return now == null ? ttl.lowered() : Math.min(now.ttl(), ttl.lowered());
     }
 
-    /** swap: the new data at the lowered TTL. Targets already holding their new data are skipped. */
+    /**
+     * swap: the new data at the lowered TTL (an RRset whose TTL the provider fixes keeps it). Targets already
+     * holding their new data are skipped.
+     */
     public static List<RRsetChange> swap(Collection<Target> targets, Map<String, ZoneSnapshot> live, TtlPolicy ttl) {
         List<RRsetChange> out = new ArrayList<>();
         for (Target t : targets) {
-            RRset now = live.get(t.zone()).get(t.key());
+            ZoneSnapshot z = live.get(t.zone());
+            RRset now = z.get(t.key());
+            long afterTtl = now != null && z.ttlFixed(t.key()) ? now.ttl() : swapTtl(now, ttl);
             RRset after = t.to().isEmpty() ? null
-                    : new RRset(t.key().name(), t.key().type(), swapTtl(now, ttl), t.to());
+                    : new RRset(t.key().name(), t.key().type(), afterTtl, t.to());
             if (now == null && after == null) continue;
             if (now != null && after != null && now.rdata().equals(after.rdata())) continue;
             out.add(new RRsetChange(t.zone(), t.key(), now, after));
@@ -54,7 +63,9 @@ public final class PhaseChanges {
 
     /**
      * restore-ttl: the TTL back to {@code restore} or, for "original", to what lower-ttl found. RRsets
-     * created by the swap have no original: they take the zone's SOA TTL, the zone's usual default.
+     * created by the swap have no original: they take the zone's SOA TTL, the zone's usual default (or stay
+     * as they are when the provider does not show its SOA, as Cloudflare). RRsets whose TTL the provider fixes
+     * are left alone.
      */
     public static List<RRsetChange> restoreTtl(Collection<ZonedKey> touched, Map<String, ZoneSnapshot> live,
             TtlPolicy ttl, Map<ZonedKey, Long> originalTtls) {
@@ -62,13 +73,13 @@ public final class PhaseChanges {
         for (ZonedKey k : touched) {
             ZoneSnapshot z = live.get(k.zone());
             RRset now = z.get(k.key());
-            if (now == null) continue;
+            if (now == null || z.ttlFixed(k.key())) continue;
             long target;
             if (ttl.restore().isPresent()) {
                 target = ttl.restore().getAsLong();
             } else {
                 Long orig = originalTtls.get(k);
-                target = orig != null ? orig : z.soa().ttl();
+                target = orig != null ? orig : z.soa() != null ? z.soa().ttl() : now.ttl();
             }
             if (now.ttl() != target) out.add(RRsetChange.of(k.zone(), now, now.withTtl(target)));
         }
@@ -94,8 +105,9 @@ public final class PhaseChanges {
     public static List<String> notLowered(Collection<Target> targets, Map<String, ZoneSnapshot> live, TtlPolicy ttl) {
         List<String> out = new ArrayList<>();
         for (Target t : targets) {
-            RRset now = live.get(t.zone()).get(t.key());
-            if (now != null && now.ttl() > ttl.lowered() && !(t.to().equals(now.rdata()))) {
+            ZoneSnapshot z = live.get(t.zone());
+            RRset now = z.get(t.key());
+            if (now != null && now.ttl() > ttl.lowered() && !(t.to().equals(now.rdata())) && !z.ttlFixed(t.key())) {
                 out.add(t.key() + " still has TTL " + now.ttl() + " (lowered is " + ttl.lowered() + ")");
             }
         }

@@ -72,12 +72,17 @@ public final class Planner {
         return timeline.indexOf(a.id()) < timeline.indexOf(b.id());
     }
 
-    /** Largest TTL the targets have live now (before any lowering). */
+    /**
+     * Largest TTL the targets have live now (before any lowering). RRsets whose data resolvers never cache
+     * ({@link dev.migrate.dns.RRsetNote#instantSwap()}) do not count: their old TTL delays nothing.
+     */
     public static long maxOriginalTtl(List<Target> targets, Map<String, ZoneSnapshot> live) {
         long max = 0;
         for (Target t : targets) {
-            RRset s = live.get(t.zone()).get(t.key());
-            if (s != null) max = Math.max(max, s.ttl());
+            ZoneSnapshot z = live.get(t.zone());
+            RRset s = z.get(t.key());
+            dev.migrate.dns.RRsetNote note = z.note(t.key());
+            if (s != null && (note == null || !note.instantSwap())) max = Math.max(max, s.ttl());
         }
         return max;
     }
@@ -139,15 +144,18 @@ public final class Planner {
             if (!caps.supportsType(t.key().type())) {
                 errors.add(t.key() + ": the provider cannot write " + t.key().type() + " records");
             }
-            if (now != null && now.ttl() < lowered && lower.isPresent()) {
+            dev.migrate.dns.RRsetNote note = z.note(t.key());
+            if (note != null) warnings.add(t.key() + ": " + note.why());
+            if (now != null && now.ttl() < lowered && lower.isPresent() && !z.ttlFixed(t.key())) {
                 warnings.add(t.key() + ": ttl.lowered " + lowered + " is above its current TTL " + now.ttl()
                         + "; its TTL is left as it is (lowering never raises)");
             }
             if (now == null && !t.to().isEmpty()) {
                 boolean nameExists = !z.atName(t.key().name()).isEmpty();
                 warnings.add(t.key() + " is created at the swap: resolvers that asked before may keep a negative"
-                        + " answer (" + (nameExists ? "NODATA" : "NXDOMAIN") + ") for up to " + z.negativeTtl()
-                        + " s (RFC 2308: min(SOA TTL, SOA MINIMUM)); create it early, or allow for that time");
+                        + " answer (" + (nameExists ? "NODATA" : "NXDOMAIN") + ") for up to "
+                        + (z.negativeTtl() >= 0 ? z.negativeTtl() + " s" : "the zone's negative-caching TTL (the provider does not show its SOA)")
+                        + " (RFC 2308: min(SOA TTL, SOA MINIMUM)); create it early, or allow for that time");
             }
             if (t.key().type().equals("NS") && t.key().name().equals(t.zone())) {
                 warnings.add(t.key() + ": apex NS change: the parent zone's delegation (and its TTL, 172800 s for .com)"

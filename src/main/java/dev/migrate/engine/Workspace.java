@@ -60,8 +60,14 @@ public final class Workspace implements AutoCloseable {
 
     public Map<String, ZoneSnapshot> readLive() throws ProviderException {
         Map<String, ZoneSnapshot> out = new LinkedHashMap<>();
-        for (String z : plan.zones()) out.put(z, provider.read(z));
+        for (String z : plan.zones()) out.put(z, provider.read(z, explicitKeys(plan, z)));
         return out;
+    }
+
+    /** The RRsets a plan's explicit changes name in a zone (rewrite rules need the whole zone). */
+    public static java.util.List<dev.migrate.dns.RRsetKey> explicitKeys(Plan plan, String zone) {
+        return plan.changes().stream().filter(c -> c.zone().equals(zone))
+                .map(c -> new dev.migrate.dns.RRsetKey(c.name(), c.type())).toList();
     }
 
     @Override

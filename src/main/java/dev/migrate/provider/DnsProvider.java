@@ -16,6 +16,15 @@ public interface DnsProvider extends AutoCloseable {
     ZoneSnapshot read(String zone) throws ProviderException;
 
     /**
+     * Reads at least the given RRsets of the zone (with its SOA). Adapters that can only read whole zones
+     * need not override this; those that read by querying name by name (RFC 2136 {@code read: query})
+     * read just these.
+     */
+    default ZoneSnapshot read(String zone, java.util.Collection<dev.migrate.dns.RRsetKey> wanted) throws ProviderException {
+        return read(zone);
+    }
+
+    /**
      * Applies one batch of changes to one zone. Every change's before-image is a condition: when a live
      * RRset differs from it the adapter must fail with {@link ProviderException.Kind#CONFLICT} naming the
      * RRsets, and change nothing it can avoid changing. Batches are at most

@@ -1,0 +1,35 @@
+package dev.migrate.cli;
+
+import dev.migrate.engine.DefaultProbes;
+import dev.migrate.engine.Engine;
+import dev.migrate.engine.Probes;
+import dev.migrate.engine.Workspace;
+import dev.migrate.probe.ServiceChecks;
+import dev.migrate.support.Sleeper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+
+/** Wires an engine for a command: state directory, probes, and the plan file's digest for approvals. */
+final class EngineFactory {
+    private EngineFactory() {}
+
+    static Engine create(Workspace ws, StateOptions state, Clock clock, Sleeper sleeper, Engine.Listener listener) {
+        Probes probes = new DefaultProbes(ws.provider(), clock, sleeper, ServiceChecks.NONE);
+        return new Engine(ws, Engine.stateDir(ws.plan(), state.override()), clock, sleeper, probes, listener,
+                digest(ws.plan().file()));
+    }
+
+    /** SHA-256 of the plan file: an approval is for exactly the plan that was reviewed. */
+    static String digest(Path file) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (IOException | NoSuchAlgorithmException e) {
+            return null;
+        }
+    }
+}

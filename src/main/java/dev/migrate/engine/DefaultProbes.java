@@ -1,0 +1,48 @@
+package dev.migrate.engine;
+
+import dev.migrate.dns.ZoneSnapshot;
+import dev.migrate.plan.PhaseSpec;
+import dev.migrate.plan.Plan;
+import dev.migrate.probe.PropagationCheck;
+import dev.migrate.probe.ServiceChecks;
+import dev.migrate.provider.DnsProvider;
+import dev.migrate.support.Sleeper;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * Chooses how a phase confirms propagation (see {@link dev.migrate.plan.Propagation}): the provider's
+ * read-back where nothing else serves the zone, else the authoritative servers.
+ */
+public final class DefaultProbes implements Probes {
+    private final DnsProvider provider;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final ServiceChecks checks;
+
+    public DefaultProbes(DnsProvider provider, Clock clock, Sleeper sleeper, ServiceChecks checks) {
+        this.provider = provider;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.checks = checks;
+    }
+
+    /** True when confirmation reads the provider back instead of querying nameservers. */
+    public static boolean viaProvider(Plan plan) {
+        String via = plan.propagation().via();
+        if (via.equals("provider")) return true;
+        if (via.equals("nameservers")) return false;
+        return plan.propagation().nameservers().isEmpty() && plan.provider().type().equals("zonefile")
+                && !plan.provider().settings().containsKey("reload");
+    }
+
+    @Override
+    public PropagationCheck propagation(Plan plan, PhaseSpec phase, Map<String, ZoneSnapshot> live) {
+        return new ProviderReadback(provider, clock, sleeper, plan.propagation().interval());
+    }
+
+    @Override
+    public ServiceChecks checks() {
+        return checks;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.migrate.engine;
+
+import dev.migrate.dns.ZoneSnapshot;
+import dev.migrate.plan.PhaseSpec;
+import dev.migrate.plan.Plan;
+import dev.migrate.probe.PropagationCheck;
+import dev.migrate.probe.ServiceChecks;
+import java.util.Map;
+
+/** Where the engine gets its probes: propagation for lower-ttl/confirm, service checks for verify and preflight. */
+public interface Probes {
+    PropagationCheck propagation(Plan plan, PhaseSpec phase, Map<String, ZoneSnapshot> live);
+
+    ServiceChecks checks();
+}

@@ -1,0 +1,43 @@
+package dev.migrate.state;
+
+import dev.migrate.dns.RRsetChange;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One journal line. {@code type} is one of the constants below; {@code batch}, {@code zone} and
+ * {@code changes} are set on intents; {@code info} carries small facts (who approved, why it failed,
+ * when lower-ttl was confirmed), strings only.
+ */
+public record Event(long seq, Instant at, String type, String phase, String batch, String zone,
+        List<RRsetChange> changes, Map<String, String> info) {
+
+    public static final String PHASE_STARTED = "phase-started";
+    public static final String PHASE_FINISHED = "phase-finished";
+    public static final String PHASE_FAILED = "phase-failed";
+    /** Written, and fsync'd, before the provider is touched: the full before- and after-images. */
+    public static final String INTENT = "intent";
+    /** The provider answered and the change is in place. */
+    public static final String COMMIT = "commit";
+    /** The change did not happen (conflict, or crash recovery found the before-image live). */
+    public static final String ABORTED = "aborted";
+    public static final String APPROVED = "approved";
+    /** An operator overrode a safety gate with --force. */
+    public static final String FORCED = "forced";
+    public static final String ROLLBACK_STARTED = "rollback-started";
+    public static final String ROLLBACK_FINISHED = "rollback-finished";
+    public static final String ROLLBACK_FAILED = "rollback-failed";
+
+    /** Phase name rollback intents carry. */
+    public static final String ROLLBACK_PHASE = "rollback";
+
+    public Event {
+        changes = changes == null ? List.of() : List.copyOf(changes);
+        info = info == null ? Map.of() : Map.copyOf(info);
+    }
+
+    public String info(String key) {
+        return info.get(key);
+    }
+}

@@ -1,0 +1,208 @@
+package dev.migrate.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.migrate.dns.RRset;
+import dev.migrate.dns.RRsetChange;
+import dev.migrate.dns.RRsetKey;
+import dev.migrate.secret.Redactor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The append-only journal: one JSON object per line, file mode 0600, every line fsync'd before the call
+ * returns. It is the only record of what the tool did; status and rollback are derived from it. No
+ * secret ever reaches it: every line passes the redactor, and a line that still held one is refused.
+ */
+public final class Journal {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path file;
+    private final Clock clock;
+    private long seq;
+
+    private Journal(Path file, Clock clock, long seq) {
+        this.file = file;
+        this.clock = clock;
+        this.seq = seq;
+    }
+
+    /** The journal in a plan's state directory; the directory is created 0700 and the file 0600. */
+    public static Journal open(Path stateDir, Clock clock) throws IOException {
+        createPrivateDirectories(stateDir);
+        Path f = stateDir.resolve("journal.jsonl");
+        List<Event> existing = Files.exists(f) ? read(f) : List.of();
+        long last = existing.isEmpty() ? 0 : existing.get(existing.size() - 1).seq();
+        return new Journal(f, clock, last);
+    }
+
+    static void createPrivateDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) return;
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null) createPrivateDirectories(parent);
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // Another process made it first.
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectories(dir);
+        }
+    }
+
+    /** Reads a state directory's journal without creating anything (dry runs, status). */
+    public static List<Event> eventsIn(Path stateDir) throws IOException {
+        Path f = stateDir.resolve("journal.jsonl");
+        return Files.exists(f) ? read(f) : List.of();
+    }
+
+    /**
+     * Starts a fresh journal after a rollback, keeping the old one beside it as
+     * {@code journal-<instant>.jsonl}. Returns the archived file.
+     */
+    public Path archive() throws IOException {
+        Path to = file.resolveSibling("journal-" + clock.instant().toString().replace(':', '-') + ".jsonl");
+        java.nio.file.Files.move(file, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        seq = 0;
+        return to;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public List<Event> events() throws IOException {
+        return Files.exists(file) ? read(file) : List.of();
+    }
+
+    public Event append(String type, String phase, String batch, String zone, List<RRsetChange> changes,
+            Map<String, String> info) throws IOException {
+        Event e = new Event(++seq, clock.instant(), type, phase, batch, zone, changes, info);
+        String line = Redactor.global().redact(toJson(e)) + "\n";
+        if (Redactor.global().containsSecret(line)) {
+            throw new IllegalStateException("refusing to write a secret to the journal");
+        }
+        if (!Files.exists(file)) {
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException ex) {
+                Files.createFile(file);
+            } catch (java.nio.file.FileAlreadyExistsException ignored) {
+                // created by an earlier process between the check and here
+            }
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ByteBuffer buf = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+            while (buf.hasRemaining()) ch.write(buf);
+            ch.force(true);
+        }
+        return e;
+    }
+
+    public Event append(String type, String phase, Map<String, String> info) throws IOException {
+        return append(type, phase, null, null, null, info);
+    }
+
+    // ---- serialisation ----
+
+    static String toJson(Event e) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("seq", e.seq());
+        o.put("at", e.at().toString());
+        o.put("event", e.type());
+        if (e.phase() != null) o.put("phase", e.phase());
+        if (e.batch() != null) o.put("batch", e.batch());
+        if (e.zone() != null) o.put("zone", e.zone());
+        if (!e.changes().isEmpty()) {
+            ArrayNode a = o.putArray("changes");
+            for (RRsetChange c : e.changes()) {
+                ObjectNode co = a.addObject();
+                co.put("name", c.key().name());
+                co.put("type", c.key().type());
+                image(co, "before", c.before());
+                image(co, "after", c.after());
+            }
+        }
+        if (!e.info().isEmpty()) {
+            ObjectNode i = o.putObject("info");
+            new java.util.TreeMap<>(e.info()).forEach(i::put);
+        }
+        return o.toString();
+    }
+
+    private static void image(ObjectNode o, String field, RRset s) {
+        if (s == null) {
+            o.putNull(field);
+            return;
+        }
+        ObjectNode i = o.putObject(field);
+        i.put("ttl", s.ttl());
+        ArrayNode d = i.putArray("rdata");
+        s.rdata().forEach(d::add);
+    }
+
+    /**
+     * Reads every line. A torn last line (the process died mid-write, before the fsync returned) is
+     * ignored: its event never happened as far as anyone was told. A bad line elsewhere is corruption.
+     */
+    static List<Event> read(Path f) throws IOException {
+        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        List<Event> out = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (l.isBlank()) continue;
+            try {
+                out.add(fromJson(JSON.readTree(l)));
+            } catch (IOException | RuntimeException ex) {
+                if (i == lines.size() - 1) break;
+                throw new IOException(f + ":" + (i + 1) + ": the journal is damaged (" + ex.getMessage()
+                        + "); keep a copy of it and inspect the line by hand");
+            }
+        }
+        return out;
+    }
+
+    static Event fromJson(JsonNode o) {
+        String zone = o.hasNonNull("zone") ? o.get("zone").asText() : null;
+        List<RRsetChange> changes = new ArrayList<>();
+        if (o.has("changes")) {
+            for (JsonNode c : o.get("changes")) {
+                RRsetKey key = new RRsetKey(c.get("name").asText(), c.get("type").asText());
+                changes.add(new RRsetChange(zone, key, image(key, c.get("before")), image(key, c.get("after"))));
+            }
+        }
+        Map<String, String> info = new LinkedHashMap<>();
+        if (o.has("info")) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = o.get("info").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                info.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        return new Event(o.get("seq").asLong(), Instant.parse(o.get("at").asText()), o.get("event").asText(),
+                text(o, "phase"), text(o, "batch"), zone, changes, info);
+    }
+
+    private static RRset image(RRsetKey key, JsonNode n) {
+        if (n == null || n.isNull()) return null;
+        List<String> d = new ArrayList<>();
+        n.get("rdata").forEach(x -> d.add(x.asText()));
+        return new RRset(key.name(), key.type(), n.get("ttl").asLong(), d);
+    }
+
+    private static String text(JsonNode o, String f) {
+        return o.hasNonNull(f) ? o.get(f).asText() : null;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.migrate.provider.rfc2136;
+
+import dev.migrate.dns.RRset;
+import dev.migrate.lab.LabBinaries;
+import dev.migrate.lab.TsigKey;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import dev.migrate.provider.ProviderConfig;
+import dev.migrate.provider.ProviderException;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * What the rfc2136 tests do to and with a lab server besides the adapter: a zone to start from, a
+ * provider configured as an operator would, direct RD=0 queries to see what the server really serves,
+ * and {@code nsupdate} as "someone else" changing records.
+ */
+final class LabDns {
+    static final String ZONE = "example.test.";
+    static final String ZONE_TEXT = """
+            $TTL 3600
+            @      IN SOA ns1.example.test. hostmaster.example.test. 2024010101 3600 600 86400 300
+            @      IN NS  ns1.example.test.
+            ns1    IN A   127.0.0.1
+            @      IN A   203.0.113.10
+            www    IN A   203.0.113.10
+            www    IN AAAA 2001:db8:10::10
+            mail   7200 IN A 203.0.113.25
+            @      IN MX  10 mail.example.test.
+            alias  IN CNAME www.example.test.
+            multi  IN A   192.0.2.1
+            multi  IN A   192.0.2.2
+            """;
+
+    private LabDns() {}
+
+    /** Provider settings as a plan's provider block would hold them (secret in a file under {@code dir}). */
+    static Map<String, Object> settings(int port, TsigKey key, Path dir, String read) throws IOException {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("server", "127.0.0.1:" + port);
+        if (key != null) {
+            Path secret = Files.createTempFile(dir, "tsig", ".secret");
+            Files.writeString(secret, key.secret() + "\n");
+            Map<String, Object> tsig = new LinkedHashMap<>();
+            tsig.put("name", key.name());
+            tsig.put("algorithm", key.algorithm());
+            tsig.put("secretFile", secret.getFileName().toString());
+            s.put("tsig", tsig);
+        }
+        s.put("read", read);
+        s.put("timeout", "2s");
+        return s;
+    }
+
+    /** A provider made the way the CLI makes one, with a sleeper that records instead of waiting. */
+    static Rfc2136Provider provider(Map<String, Object> settings, Path dir, List<java.time.Duration> pauses)
+            throws ProviderException {
+        ProviderConfig config = new ProviderConfig("rfc2136", settings, dir, System::getenv, Clock.systemUTC());
+        return new Rfc2136Provider(Rfc2136Settings.from(config), pauses::add);
+    }
+
+    static Rfc2136Provider provider(int port, TsigKey key, Path dir) throws Exception {
+        return provider(settings(port, key, dir, "axfr"), dir, new ArrayList<>());
+    }
+
+    /** What the server serves for name/type, asked directly with RD=0; null when it has no such RRset. */
+    static RRset served(int port, String name, String type) throws IOException {
+        Name n = Name.fromString(name, Name.root);
+        int t = Type.value(type);
+        Message q = Message.newQuery(Record.newRecord(n, t, DClass.IN));
+        q.getHeader().unsetFlag(Flags.RD);
+        SimpleResolver r = new SimpleResolver(new InetSocketAddress("127.0.0.1", port));
+        r.setTimeout(java.time.Duration.ofSeconds(3));
+        Message m = r.send(q);
+        if (m.getRcode() != Rcode.NOERROR && m.getRcode() != Rcode.NXDOMAIN) {
+            throw new IOException(name + " " + type + ": " + Rcode.string(m.getRcode()));
+        }
+        List<Record> rs = m.getSection(Section.ANSWER).stream()
+                .filter(x -> x.getType() == t && x.getName().equals(n)).toList();
+        if (rs.isEmpty()) return null;
+        return Rfc2136Provider.toSnapshot(ZONE, rs).get(name, type);
+    }
+
+    /** An RRset with its data normalised as the program normalises plan data. */
+    static RRset rrset(String name, String type, long ttl, String... data) {
+        return RRset.of(name, type, ttl, dev.migrate.dns.Rdata.normaliseAll(type, List.of(data), ZONE));
+    }
+
+    static long serial(int port) throws IOException {
+        return Long.parseLong(served(port, ZONE, "SOA").rdata().get(0).split("\\s+")[2]);
+    }
+
+    /** Runs nsupdate with the given commands (server and key lines are added); fails on a non-zero exit. */
+    static void nsupdate(int port, TsigKey key, String... commands) throws Exception {
+        Path dir = Files.createTempDirectory("nsupdate");
+        try {
+            Path keyFile = dir.resolve("key.conf");
+            Files.writeString(keyFile, "key \"" + key.name() + "\" { algorithm " + key.algorithm() + "; secret \""
+                    + key.secret() + "\"; };\n");
+            StringBuilder script = new StringBuilder("server 127.0.0.1 " + port + "\nzone " + ZONE + "\n");
+            for (String c : commands) script.append(c).append('\n');
+            script.append("send\n");
+            Path in = dir.resolve("script");
+            Files.writeString(in, script.toString());
+            Path out = dir.resolve("out");
+            Process p = new ProcessBuilder(LabBinaries.require("nsupdate").toString(), "-t", "5", "-k",
+                    keyFile.toString(), in.toString()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("nsupdate did not finish in 20 s");
+            }
+            if (p.exitValue() != 0) {
+                throw new AssertionError("nsupdate exited " + p.exitValue() + ": "
+                        + Files.readString(out, StandardCharsets.UTF_8));
+            }
+        } finally {
+            try (var s = Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+}
