@@ -57,6 +57,11 @@ public final class ZoneFileProvider implements DnsProvider {
     @Override
     public ZoneSnapshot read(String zone) throws ProviderException {
         Path file = fileFor(zone);
+        // dnsjava's Master opens files with FileInputStream, whose FileNotFoundException is no
+        // NoSuchFileException: ask first so that a missing zone is NOT_FOUND, not an I/O failure.
+        if (Files.notExists(file)) {
+            throw new ProviderException(Kind.NOT_FOUND, "zone file " + file + " does not exist");
+        }
         try {
             return ZoneFiles.read(file, zone);
         } catch (NoSuchFileException e) {
