@@ -78,7 +78,7 @@ public final class ApplyCommand implements Callable<Integer> {
                 Path archived = run(() -> engine.restart());
                 if (!quiet) out.println("started again; the previous journal is kept as " + archived);
             }
-            if (!waitForAll) return report(engine, ws, out, err, clock.instant(), engine.apply(options()));
+            if (!waitForAll) return report(engine, ws, out, err, clock.instant(), run(() -> engine.apply(options())));
             return waitLoop(engine, ws, out, err, clock);
         }
     }
