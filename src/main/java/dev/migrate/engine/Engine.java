@@ -118,6 +118,9 @@ public final class Engine {
                         .withIdle("rolled back at " + st.rolledBackAt().get() + "; apply does nothing until you start"
                                 + " again with 'migrate apply --restart'");
             }
+            if (o.onlyPhase() != null && st.isDone(o.onlyPhase())) {
+                return alreadyDone(st, o.onlyPhase(), notes);
+            }
             List<PhaseResult> results = new ArrayList<>();
             Verdict verdict = Verdict.OK;
             for (ScheduledPhase p : timeline.phases()) {
@@ -145,6 +148,15 @@ public final class Engine {
         } catch (IOException e) {
             throw new EngineException(Verdict.FAILURE, "state directory " + stateDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code --phase ID} for a phase that already ran: nothing new to do, like any repeated apply. */
+    private RunReport alreadyDone(JournalState st, String phase, List<String> notes) {
+        Optional<ScheduledPhase> next = nextPending(st);
+        return new RunReport(List.of(), Verdict.OK, next.map(ScheduledPhase::id).orElse(null),
+                next.map(ScheduledPhase::at).orElse(null), notes)
+                .withIdle("phase " + phase + " is already done (finished " + st.phase(phase).get().finishedAt()
+                        + "); nothing to do");
     }
 
     private static Verdict verdictOf(PhaseResult r) {
@@ -750,6 +762,7 @@ public final class Engine {
                     : "a rollback is unfinished: apply would do nothing until 'migrate rollback' finishes it");
             return new RunReport(List.of(), Verdict.OK, null, null, notes);
         }
+        if (o.onlyPhase() != null && st.isDone(o.onlyPhase())) return alreadyDone(st, o.onlyPhase(), notes);
         Map<String, ZoneSnapshot> live = readLive();
         List<Target> targets = targets(live);
         List<PhaseResult> results = new ArrayList<>();
