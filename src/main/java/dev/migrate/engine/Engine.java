@@ -369,10 +369,16 @@ public final class Engine {
         return Instant.parse(info.get("earliestSafeSwap"));
     }
 
-    /** Original TTL per RRset: the before-image of its first journaled write (lower-ttl, else the swap). */
-    private static Map<ZonedKey, Long> originalTtls(JournalState st) {
+    /**
+     * Original TTL per RRset: the before-image of its first journaled write by lower-ttl, else by the swap.
+     * restore-ttl's own batches do not count: their before-images hold the lowered TTL, and a restore
+     * resumed after a crash would otherwise take that as the original of an RRset the swap created.
+     */
+    private Map<ZonedKey, Long> originalTtls(JournalState st) {
         Map<ZonedKey, Long> out = new HashMap<>();
         for (Batch b : st.undoable()) {
+            Action by = timeline.phase(b.phase()).map(ScheduledPhase::action).orElse(null);
+            if (by != Action.LOWER_TTL && by != Action.SWAP) continue;
             for (RRsetChange c : b.changes()) {
                 if (c.before() != null) out.putIfAbsent(new ZonedKey(c.zone(), c.key()), c.before().ttl());
             }
