@@ -123,6 +123,7 @@ public final class Engine {
             }
             List<PhaseResult> results = new ArrayList<>();
             Verdict verdict = Verdict.OK;
+            Instant retryAt = null;
             for (ScheduledPhase p : timeline.phases()) {
                 if (st.isDone(p.id())) continue;
                 if (o.onlyPhase() != null && !o.onlyPhase().equals(p.id())) {
@@ -132,11 +133,13 @@ public final class Engine {
                     break;
                 }
                 if (o.onlyPhase() == null && now().isBefore(p.at())) break;
+                unsafeUntil = null;
                 PhaseResult r = runPhase(p, st, o, j);
                 results.add(r);
                 st = JournalState.of(events(j));
                 if (r.outcome() != Outcome.DONE) {
                     verdict = verdictOf(r);
+                    retryAt = r.outcome() == Outcome.BLOCKED ? unsafeUntil : null;
                     break;
                 }
                 if (o.onlyPhase() != null) break;
@@ -144,7 +147,7 @@ public final class Engine {
             Optional<ScheduledPhase> next = nextPending(st);
             if (st.rollbackStarted()) next = Optional.empty();
             return new RunReport(results, verdict, next.map(ScheduledPhase::id).orElse(null),
-                    next.map(ScheduledPhase::at).orElse(null), notes);
+                    next.map(ScheduledPhase::at).orElse(null), notes).withRetryAt(retryAt);
         } catch (IOException e) {
             throw new EngineException(Verdict.FAILURE, "state directory " + stateDir + ": " + e.getMessage(), e);
         }
@@ -196,6 +199,8 @@ public final class Engine {
     }
 
     private boolean startedThisRun;
+    /** Set when the swap just refused only because its earliest safe instant has not come. */
+    private Instant unsafeUntil;
 
     private void started(ScheduledPhase p, Journal j, Map<String, String> info) throws IOException {
         Map<String, String> i = new LinkedHashMap<>(info);
@@ -291,6 +296,7 @@ public final class Engine {
                     + " s, and the margin " + Durations.human(Duration.ofSeconds(Long.parseLong(
                             st.phase(lowerPhaseId()).get().finishInfo().get("margin")))) + "; caches may still hold the old TTL";
             if (!o.force()) {
+                unsafeUntil = earliest;
                 return new PhaseResult(p.id(), p.action(), Outcome.BLOCKED, "swap " + why
                         + ". apply runs it once that time has come (--force overrides, and the journal records it)", List.of());
             }
