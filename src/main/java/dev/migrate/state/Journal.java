@@ -91,7 +91,9 @@ public final class Journal {
     public Event append(String type, String phase, String batch, String zone, List<RRsetChange> changes,
             Map<String, String> info) throws IOException {
         Event e = new Event(++seq, clock.instant(), type, phase, batch, zone, changes, info);
-        String line = Redactor.global().redact(toJson(e)) + "\n";
+        // Redact the values before they are JSON-encoded: a secret holding a quote or a backslash is
+        // escaped in the line and would slip past a search for its raw text. Then the line once more.
+        String line = Redactor.global().redact(toJson(redacted(e))) + "\n";
         if (Redactor.global().containsSecret(line)) {
             throw new IllegalStateException("refusing to write a secret to the journal");
         }
@@ -114,6 +116,23 @@ public final class Journal {
 
     public Event append(String type, String phase, Map<String, String> info) throws IOException {
         return append(type, phase, null, null, null, info);
+    }
+
+    /** The event with every loaded secret blanked out of its info values and record data. */
+    private static Event redacted(Event e) {
+        Redactor r = Redactor.global();
+        Map<String, String> info = new LinkedHashMap<>();
+        e.info().forEach((k, v) -> info.put(r.redact(k), r.redact(v)));
+        List<RRsetChange> changes = new ArrayList<>(e.changes().size());
+        for (RRsetChange c : e.changes()) {
+            changes.add(new RRsetChange(c.zone(), c.key(), redacted(c.before()), redacted(c.after())));
+        }
+        return new Event(e.seq(), e.at(), e.type(), e.phase(), e.batch(), e.zone(), changes, info);
+    }
+
+    private static RRset redacted(RRset s) {
+        if (s == null || s.rdata().stream().noneMatch(Redactor.global()::containsSecret)) return s;
+        return s.withData(s.rdata().stream().map(Redactor.global()::redact).toList());
     }
 
     // ---- serialisation ----
