@@ -624,7 +624,8 @@ public final class Engine {
     private List<RRsetChange> rollbackInLock(Journal j, boolean force) throws IOException, EngineException {
         JournalState st = JournalState.of(events(j));
         List<Batch> undo = new ArrayList<>(st.undoable());
-        if (undo.isEmpty() && !st.rollbackStarted()) {
+        // Nothing to undo: done, unless a rollback was started and not finished (then record its end).
+        if (undo.isEmpty() && (!st.rollbackStarted() || st.rolledBackAt().isPresent())) {
             return List.of();
         }
         java.util.Collections.reverse(undo);
