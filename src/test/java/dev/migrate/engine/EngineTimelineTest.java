@@ -566,6 +566,26 @@ class EngineTimelineTest {
     }
 
     @Test
+    void rollbackAgainDoesNothingNew() throws Exception {
+        Run r = cli("rollback", plan.toString(), "--now", LOWER);
+        assertThat(r.exit()).as("rollback before anything ran: %s", r.all()).isZero();
+        assertThat(r.out()).contains("nothing to roll back");
+        assertThat(journalLines(stateDir)).isEmpty();
+
+        assertThat(apply(LOWER).exit()).isZero();
+        assertThat(cli("rollback", plan.toString(), "--now", VERIFY).exit()).isZero();
+        int lines = journalLines(stateDir).size();
+        byte[] zone = Files.readAllBytes(zoneFile);
+        Run status = cli("status", plan.toString(), "--now", VERIFY);
+        r = cli("rollback", plan.toString(), "--now", SWAP);
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("nothing to roll back");
+        assertThat(journalLines(stateDir)).as("a second rollback journals nothing").hasSize(lines);
+        assertThat(Files.readAllBytes(zoneFile)).isEqualTo(zone);
+        assertThat(cli("status", plan.toString(), "--now", VERIFY).out()).as("status unchanged").isEqualTo(status.out());
+    }
+
+    @Test
     void afterRollbackApplyDoesNothingUntilRestart() throws Exception {
         assertThat(apply(LOWER).exit()).isZero();
         assertThat(apply(VERIFY).exit()).isZero();
