@@ -45,9 +45,48 @@ public final class Journal {
     public static Journal open(Path stateDir, Clock clock) throws IOException {
         createPrivateDirectories(stateDir);
         Path f = stateDir.resolve("journal.jsonl");
+        if (Files.exists(f)) mendTornTail(f);
         List<Event> existing = Files.exists(f) ? read(f) : List.of();
         long last = existing.isEmpty() ? 0 : existing.get(existing.size() - 1).seq();
         return new Journal(f, clock, last);
+    }
+
+    /**
+     * A run that died mid-append (power cut) can leave a last line without its newline. Reading ignores
+     * such a torn line, but the next append would glue onto it and make a damaged line in the middle of
+     * the journal. So before appending: a tail that is a whole event gets its newline; anything else is
+     * cut off (its append never returned, so nothing was done on its strength). Called under the lock.
+     */
+    private static void mendTornTail(Path f) throws IOException {
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            if (size == 0) return;
+            long start = size;
+            ByteBuffer one = ByteBuffer.allocate(1);
+            while (start > 0) {
+                one.clear();
+                ch.read(one, start - 1);
+                if (one.get(0) == '\n') break;
+                start--;
+            }
+            if (start == size) return;
+            ByteBuffer tail = ByteBuffer.allocate((int) Math.min(size - start, 1 << 24));
+            ch.read(tail, start);
+            String text = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8);
+            boolean whole;
+            try {
+                fromJson(JSON.readTree(text));
+                whole = true;
+            } catch (IOException | RuntimeException e) {
+                whole = false;
+            }
+            if (whole) {
+                ch.write(ByteBuffer.wrap(new byte[] {'\n'}), size);
+            } else {
+                ch.truncate(start);
+            }
+            ch.force(true);
+        }
     }
 
     static void createPrivateDirectories(Path dir) throws IOException {
