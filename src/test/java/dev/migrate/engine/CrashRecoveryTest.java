@@ -106,13 +106,17 @@ class CrashRecoveryTest {
             ProcessBuilder pb = EngineFixture.child(dir, Map.of("MIGRATE_PAUSE_AT", point,
                     "MIGRATE_PAUSE_FILE", pause.toString()), List.of(args));
             Process p = EngineFixture.start(pb, dir, "child-" + point.replace('#', '-'));
-            boolean paused = EngineFixture.awaitPause(p, pause, CHILD_LIMIT);
-            if (!paused) {
-                Finished f = EngineFixture.await(p, dir, "child-" + point.replace('#', '-'), CHILD_LIMIT);
-                throw new AssertionError("the child ended (exit " + f.exit() + ") without reaching " + point
-                        + ": " + f.out() + f.err());
+            try {
+                boolean paused = EngineFixture.awaitPause(p, pause, CHILD_LIMIT);
+                if (!paused) {
+                    Finished f = EngineFixture.await(p, dir, "child-" + point.replace('#', '-'), CHILD_LIMIT);
+                    throw new AssertionError("the child ended (exit " + f.exit() + ") without reaching " + point
+                            + ": " + f.out() + f.err());
+                }
+                EngineFixture.kill9(p);
+            } finally {
+                if (p.isAlive()) p.destroyForcibly();
             }
-            EngineFixture.kill9(p);
             killPointsTried++;
             tried.add(String.join(" ", args[0], point));
         }

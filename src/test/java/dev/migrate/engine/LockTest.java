@@ -76,33 +76,36 @@ class LockTest {
         Process first = EngineFixture.start(EngineFixture.child(dir,
                 Map.of("MIGRATE_PAUSE_AT", "after-intent", "MIGRATE_PAUSE_FILE", pause.toString()),
                 List.of("apply", plan.toString(), "--now", SWAP)), dir, "first");
-        assertThat(EngineFixture.awaitPause(first, pause, LIMIT)).as("the first run reached after-intent").isTrue();
-        int linesWhileHeld = journalLines(stateDir).size();
+        try {
+            assertThat(EngineFixture.awaitPause(first, pause, LIMIT)).as("the first run reached after-intent").isTrue();
+            int linesWhileHeld = journalLines(stateDir).size();
 
-        Instant started = Instant.now();
-        Process second = EngineFixture.start(EngineFixture.child(dir, Map.of(),
-                List.of("apply", plan.toString(), "--now", SWAP)), dir, "second");
-        Finished s = EngineFixture.await(second, dir, "second", LIMIT);
-        Duration took = Duration.between(started, Instant.now());
-        assertThat(first.isAlive()).as("the first run still holds the lock").isTrue();
-        assertThat(s.exit()).as("second run: %s%s", s.out(), s.err()).isEqualTo(5);
-        assertThat(s.err()).contains("pid " + first.pid()).contains("since " + SWAP).contains("apply");
-        assertThat(took).as("exits at once, not after waiting for the lock").isLessThan(Duration.ofSeconds(30));
-        assertThat(journalLines(stateDir)).as("the refused run wrote nothing").hasSize(linesWhileHeld);
+            Instant started = Instant.now();
+            Process second = EngineFixture.start(EngineFixture.child(dir, Map.of(),
+                    List.of("apply", plan.toString(), "--now", SWAP)), dir, "second");
+            Finished s = EngineFixture.await(second, dir, "second", LIMIT);
+            Duration took = Duration.between(started, Instant.now());
+            assertThat(first.isAlive()).as("the first run still holds the lock").isTrue();
+            assertThat(s.exit()).as("second run: %s%s", s.out(), s.err()).isEqualTo(5);
+            assertThat(s.err()).contains("pid " + first.pid()).contains("since " + SWAP).contains("apply");
+            assertThat(took).as("exits at once, not after waiting for the lock").isLessThan(Duration.ofSeconds(30));
+            assertThat(journalLines(stateDir)).as("the refused run wrote nothing").hasSize(linesWhileHeld);
 
-        // a rollback is refused the same way while the apply runs
-        Run rb = cli("rollback", plan.toString(), "--now", SWAP);
-        assertThat(rb.exit()).as(rb.all()).isEqualTo(5);
-        assertThat(rb.err()).contains("pid " + first.pid());
+            // a rollback is refused the same way while the apply runs
+            Run rb = cli("rollback", plan.toString(), "--now", SWAP);
+            assertThat(rb.exit()).as(rb.all()).isEqualTo(5);
+            assertThat(rb.err()).contains("pid " + first.pid());
 
-        Files.delete(pause); // let the first run go on
-        Finished f = EngineFixture.await(first, dir, "first", LIMIT);
-        assertThat(f.exit()).as("first run: %s%s", f.out(), f.err()).isZero();
-        assertThat(f.out()).contains("swap: done");
-        assertNoPhaseRanTwice();
-        assertThat(count(journal(stateDir), "phase-finished", "swap")).isEqualTo(1);
-        assertThat(Files.readString(stateDir.resolve("lock"))).as("the lock file is cleared on release").isEmpty();
-
+            Files.delete(pause); // let the first run go on
+            Finished f = EngineFixture.await(first, dir, "first", LIMIT);
+            assertThat(f.exit()).as("first run: %s%s", f.out(), f.err()).isZero();
+            assertThat(f.out()).contains("swap: done");
+            assertNoPhaseRanTwice();
+            assertThat(count(journal(stateDir), "phase-finished", "swap")).isEqualTo(1);
+            assertThat(Files.readString(stateDir.resolve("lock"))).as("the lock file is cleared on release").isEmpty();
+        } finally {
+            if (first.isAlive()) first.destroyForcibly(); // a failed assertion must not leave it parked
+        }
         Run after = cli("apply", plan.toString(), "--now", SWAP);
         assertThat(after.exit()).as("the lock is free again: %s", after.all()).isZero();
     }
