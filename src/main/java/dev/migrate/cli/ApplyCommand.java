@@ -2,6 +2,7 @@ package dev.migrate.cli;
 
 import dev.migrate.engine.Engine;
 import dev.migrate.engine.EngineException;
+import dev.migrate.engine.PhaseResult;
 import dev.migrate.engine.RunReport;
 import dev.migrate.engine.Verdict;
 import dev.migrate.engine.Workspace;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,7 +80,7 @@ public final class ApplyCommand implements Callable<Integer> {
                 Path archived = run(() -> engine.restart());
                 if (!quiet) out.println("started again; the previous journal is kept as " + archived);
             }
-            if (!waitForAll) return report(engine, ws, out, err, clock.instant(), engine.apply(options()));
+            if (!waitForAll) return report(engine, ws, out, err, clock.instant(), run(() -> engine.apply(options())));
             return waitLoop(engine, ws, out, err, clock);
         }
     }
@@ -110,27 +112,45 @@ public final class ApplyCommand implements Callable<Integer> {
         return r.verdict().exitCode();
     }
 
-    /** Runs due phases, then sleeps until the next one, until the timeline is done or something stops it. */
+    /**
+     * Runs due phases, then sleeps until the next one, until the timeline is done or something stops it.
+     * A swap held back only by its earliest safe instant (the lowering came late) is not a stop here: the
+     * operator asked to wait, so it sleeps until that instant and tries again.
+     */
     private int waitLoop(Engine engine, Workspace ws, PrintWriter out, PrintWriter err, Clock clock) throws Exception {
         boolean terminal = System.console() != null && !output.json();
-        // Bounded: every round runs at least one phase or sleeps until one is due; phases are finite.
+        // Bounded: every round runs at least one phase or sleeps until one is due (or safe); phases are finite.
         for (int round = 0; round < 4 * ws.plan().phases().size() + 4; round++) {
             RunReport r = run(() -> engine.apply(options()));
+            if (r.verdict() == Verdict.BLOCKED && r.retryAt() != null) {
+                List<PhaseResult> ran = r.phases().subList(0, r.phases().size() - 1);
+                PhaseResult held = r.phases().get(r.phases().size() - 1);
+                report(engine, ws, out, err, clock.instant(),
+                        new RunReport(ran, Verdict.OK, held.phase(), r.retryAt(), r.notes()));
+                if (!quiet && !output.json()) out.println(held.phase() + ": waiting: " + held.message());
+                sleepUntil(held.phase(), r.retryAt(), out, clock, terminal);
+                continue;
+            }
             int code = report(engine, ws, out, err, clock.instant(), r);
             if (code != 0 || r.nextPhase() == null) return code;
-            Duration left = Duration.between(clock.instant(), r.nextAt());
-            while (!left.isNegative() && !left.isZero()) {
-                if (terminal) {
-                    out.print("\rwaiting for " + r.nextPhase() + ": " + Durations.human(left) + "   ");
-                    out.flush();
-                }
-                Duration step = terminal ? (left.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : left) : left;
-                Thread.sleep(Math.max(1, step.toMillis()));
-                left = Duration.between(clock.instant(), r.nextAt());
-            }
-            if (terminal) out.print("\r\033[K");
+            sleepUntil(r.nextPhase(), r.nextAt(), out, clock, terminal);
         }
         throw new CliException(ExitCode.FAILURE, "--wait made no progress; stopping");
+    }
+
+    private static void sleepUntil(String phase, Instant at, PrintWriter out, Clock clock, boolean terminal)
+            throws InterruptedException {
+        Duration left = Duration.between(clock.instant(), at);
+        while (!left.isNegative() && !left.isZero()) {
+            if (terminal) {
+                out.print("\rwaiting for " + phase + ": " + Durations.human(left) + "   ");
+                out.flush();
+            }
+            Duration step = terminal ? (left.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : left) : left;
+            Thread.sleep(Math.max(1, step.toMillis()));
+            left = Duration.between(clock.instant(), at);
+        }
+        if (terminal) out.print("\r\033[K");
     }
 
     interface EngineCall<T> {

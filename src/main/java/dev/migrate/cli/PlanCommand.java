@@ -111,13 +111,18 @@ public final class PlanCommand implements Callable<Integer> {
         out.println("Safety");
         out.println("  largest original TTL  " + s.maxOriginalTtl() + " s (" + Durations.human(java.time.Duration.ofSeconds(s.maxOriginalTtl())) + ")");
         out.println("  margin                " + Durations.human(s.margin()));
+        // No earliest instant means either nothing needs lowering, or nothing lowers what needs it.
+        boolean neverLowered = s.earliestSafeSwap() == null && s.maxOriginalTtl() > plan.ttl().lowered();
         if (s.earliestSafeSwap() != null) {
             out.println("  earliest safe swap    " + s.earliestSafeSwap() + " (lower-ttl + largest original TTL + margin)");
+        } else if (neverLowered) {
+            out.println("  earliest safe swap    none: no lower-ttl phase lowers TTLs of up to " + s.maxOriginalTtl() + " s first");
         } else {
             out.println("  earliest safe swap    any time (no TTL needs lowering)");
         }
         if (s.swap() != null) {
-            String verdict = s.earliestSafeSwap() == null || !s.swap().isBefore(s.earliestSafeSwap())
+            String verdict = neverLowered ? "UNSAFE"
+                    : s.earliestSafeSwap() == null || !s.swap().isBefore(s.earliestSafeSwap())
                     ? "safe" + (s.earliestSafeSwap() == null ? "" : ", " + Durations.human(java.time.Duration.between(s.earliestSafeSwap(), s.swap())) + " to spare")
                     : "UNSAFE";
             out.println("  swap                  " + s.swap() + " (" + verdict + ")");

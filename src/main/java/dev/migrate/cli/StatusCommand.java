@@ -52,6 +52,10 @@ public final class StatusCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /**
+     * Exactly the shape issue 3 documents for scripts: plan, now, phases (id, action, at, state, startedAt,
+     * finishedAt), next (id, at) and earliestSafeSwap. Details and notes are in the text form.
+     */
     static ObjectNode json(Status s) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("plan", s.plan());
@@ -65,7 +69,6 @@ public final class StatusCommand implements Callable<Integer> {
             o.put("state", p.state().word());
             put(o, "startedAt", p.startedAt());
             put(o, "finishedAt", p.finishedAt());
-            if (p.detail() != null) o.put("detail", p.detail());
         }
         if (s.nextPhase() == null) root.putNull("next");
         else {
@@ -74,9 +77,6 @@ public final class StatusCommand implements Callable<Integer> {
             n.put("at", s.nextAt().toString());
         }
         put(root, "earliestSafeSwap", s.earliestSafeSwap());
-        put(root, "rolledBackAt", s.rolledBackAt());
-        ArrayNode notes = root.putArray("notes");
-        s.notes().forEach(notes::add);
         return root;
     }
 

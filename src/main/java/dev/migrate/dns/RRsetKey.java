@@ -1,12 +1,7 @@
 package dev.migrate.dns;
 
-import java.util.Comparator;
-
 /** Identifies one RRset: an absolute, lower-case owner name and a type mnemonic such as {@code A}. */
 public record RRsetKey(String name, String type) implements Comparable<RRsetKey> {
-    private static final Comparator<RRsetKey> ORDER =
-            Comparator.comparing(RRsetKey::name).thenComparing(RRsetKey::type);
-
     public RRsetKey {
         name = Names.canonical(name);
         type = Rdata.canonicalType(type);
@@ -14,7 +9,10 @@ public record RRsetKey(String name, String type) implements Comparable<RRsetKey>
 
     @Override
     public int compareTo(RRsetKey other) {
-        return ORDER.compare(this, other);
+        // By hand, not Comparator.comparing(...).thenComparing(...): zones of 100,000 RRsets are sorted
+        // several times per preview, and the lambdas cost a cold JVM dearly.
+        int c = name.compareTo(other.name);
+        return c != 0 ? c : type.compareTo(other.type);
     }
 
     @Override

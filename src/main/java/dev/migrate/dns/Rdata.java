@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -13,13 +15,21 @@ import org.xbill.DNS.Type;
 public final class Rdata {
     private Rdata() {}
 
+    /** Type texts already seen, and their canonical mnemonic: every RRset and key asks, once per record. */
+    private static final Map<String, String> TYPES = new ConcurrentHashMap<>();
+
     public static String canonicalType(String type) {
         if (type == null) throw new IllegalArgumentException("missing type");
+        String known = TYPES.get(type);
+        if (known != null) return known;
         String t = type.trim().toUpperCase(Locale.ROOT);
-        if (Type.value(t) < 0) {
+        int v = Type.value(t);
+        if (v < 0) {
             throw new IllegalArgumentException("unknown record type '" + type + "'");
         }
-        return Type.string(Type.value(t));
+        String canonical = Type.string(v);
+        if (TYPES.size() < 1024) TYPES.put(type, canonical); // bounded: plans may spell types many ways
+        return canonical;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.migrate.dns;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.TreeMap;
  */
 public final class ZoneSnapshot {
     private final String zone;
-    private final Map<RRsetKey, RRset> rrsets;
+    private final TreeMap<RRsetKey, RRset> rrsets;
     private final Map<RRsetKey, RRsetNote> notes;
 
     public ZoneSnapshot(String zone, Collection<RRset> sets) {
@@ -28,11 +29,18 @@ public final class ZoneSnapshot {
                 throw new IllegalArgumentException("two RRsets for " + s.key() + " in " + zone);
             }
         }
-        this.rrsets = Collections.unmodifiableMap(m);
+        this.rrsets = m;
         for (RRsetKey k : notes.keySet()) {
             if (!m.containsKey(k)) throw new IllegalArgumentException("a note on " + k + ", which is not in " + zone);
         }
         this.notes = Collections.unmodifiableMap(new TreeMap<>(notes));
+    }
+
+    /** From maps this class built itself: keys, RRsets and notes already agree, nothing to check again. */
+    private ZoneSnapshot(String canonicalZone, TreeMap<RRsetKey, RRset> trusted, TreeMap<RRsetKey, RRsetNote> notes) {
+        this.zone = canonicalZone;
+        this.rrsets = trusted;
+        this.notes = Collections.unmodifiableMap(notes);
     }
 
     public String zone() {
@@ -63,7 +71,7 @@ public final class ZoneSnapshot {
     }
 
     public Collection<RRset> rrsets() {
-        return rrsets.values();
+        return Collections.unmodifiableCollection(rrsets.values());
     }
 
     public int size() {
@@ -90,8 +98,17 @@ public final class ZoneSnapshot {
     }
 
     public List<RRset> atName(String name) {
+        // Keys sort by name, then type, and "A" is the least type mnemonic there is (every mnemonic starts
+        // with a capital letter, "TYPE65280" included): the RRsets at a name are the run of keys from
+        // (name, A) on. A scan of the whole zone here made a 10,000-RRset rewrite on a 100,000-record
+        // zone take over a minute to preview.
         String n = Names.canonical(name);
-        return rrsets.values().stream().filter(s -> s.name().equals(n)).toList();
+        List<RRset> out = new ArrayList<>(2);
+        for (Map.Entry<RRsetKey, RRset> e : rrsets.tailMap(new RRsetKey(n, "A"), true).entrySet()) {
+            if (!e.getKey().name().equals(n)) break;
+            out.add(e.getValue());
+        }
+        return List.copyOf(out);
     }
 
     /**
@@ -99,6 +116,7 @@ public final class ZoneSnapshot {
      * note (the provider keeps e.g. a proxied flag across a data change); a deleted one loses it.
      */
     public ZoneSnapshot with(Collection<RRsetChange> changes) {
+        // Copying a sorted map is linear; re-inserting every RRset (as the public constructor does) is not.
         TreeMap<RRsetKey, RRset> m = new TreeMap<>(rrsets);
         for (RRsetChange c : changes) {
             if (c.after() == null) m.remove(c.key());
@@ -106,6 +124,6 @@ public final class ZoneSnapshot {
         }
         TreeMap<RRsetKey, RRsetNote> kept = new TreeMap<>(notes);
         kept.keySet().retainAll(m.keySet());
-        return new ZoneSnapshot(zone, m.values(), kept);
+        return new ZoneSnapshot(zone, m, kept);
     }
 }

@@ -118,8 +118,12 @@ public final class Engine {
                         .withIdle("rolled back at " + st.rolledBackAt().get() + "; apply does nothing until you start"
                                 + " again with 'migrate apply --restart'");
             }
+            if (o.onlyPhase() != null && st.isDone(o.onlyPhase())) {
+                return alreadyDone(st, o.onlyPhase(), notes);
+            }
             List<PhaseResult> results = new ArrayList<>();
             Verdict verdict = Verdict.OK;
+            Instant retryAt = null;
             for (ScheduledPhase p : timeline.phases()) {
                 if (st.isDone(p.id())) continue;
                 if (o.onlyPhase() != null && !o.onlyPhase().equals(p.id())) {
@@ -129,11 +133,13 @@ public final class Engine {
                     break;
                 }
                 if (o.onlyPhase() == null && now().isBefore(p.at())) break;
+                unsafeUntil = null;
                 PhaseResult r = runPhase(p, st, o, j);
                 results.add(r);
                 st = JournalState.of(events(j));
                 if (r.outcome() != Outcome.DONE) {
                     verdict = verdictOf(r);
+                    retryAt = r.outcome() == Outcome.BLOCKED ? unsafeUntil : null;
                     break;
                 }
                 if (o.onlyPhase() != null) break;
@@ -141,10 +147,19 @@ public final class Engine {
             Optional<ScheduledPhase> next = nextPending(st);
             if (st.rollbackStarted()) next = Optional.empty();
             return new RunReport(results, verdict, next.map(ScheduledPhase::id).orElse(null),
-                    next.map(ScheduledPhase::at).orElse(null), notes);
+                    next.map(ScheduledPhase::at).orElse(null), notes).withRetryAt(retryAt);
         } catch (IOException e) {
             throw new EngineException(Verdict.FAILURE, "state directory " + stateDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code --phase ID} for a phase that already ran: nothing new to do, like any repeated apply. */
+    private RunReport alreadyDone(JournalState st, String phase, List<String> notes) {
+        Optional<ScheduledPhase> next = nextPending(st);
+        return new RunReport(List.of(), Verdict.OK, next.map(ScheduledPhase::id).orElse(null),
+                next.map(ScheduledPhase::at).orElse(null), notes)
+                .withIdle("phase " + phase + " is already done (finished " + st.phase(phase).get().finishedAt()
+                        + "); nothing to do");
     }
 
     private static Verdict verdictOf(PhaseResult r) {
@@ -184,6 +199,8 @@ public final class Engine {
     }
 
     private boolean startedThisRun;
+    /** Set when the swap just refused only because its earliest safe instant has not come. */
+    private Instant unsafeUntil;
 
     private void started(ScheduledPhase p, Journal j, Map<String, String> info) throws IOException {
         Map<String, String> i = new LinkedHashMap<>(info);
@@ -279,6 +296,7 @@ public final class Engine {
                     + " s, and the margin " + Durations.human(Duration.ofSeconds(Long.parseLong(
                             st.phase(lowerPhaseId()).get().finishInfo().get("margin")))) + "; caches may still hold the old TTL";
             if (!o.force()) {
+                unsafeUntil = earliest;
                 return new PhaseResult(p.id(), p.action(), Outcome.BLOCKED, "swap " + why
                         + ". apply runs it once that time has come (--force overrides, and the journal records it)", List.of());
             }
@@ -357,10 +375,16 @@ public final class Engine {
         return Instant.parse(info.get("earliestSafeSwap"));
     }
 
-    /** Original TTL per RRset: the before-image of its first journaled write (lower-ttl, else the swap). */
-    private static Map<ZonedKey, Long> originalTtls(JournalState st) {
+    /**
+     * Original TTL per RRset: the before-image of its first journaled write by lower-ttl, else by the swap.
+     * restore-ttl's own batches do not count: their before-images hold the lowered TTL, and a restore
+     * resumed after a crash would otherwise take that as the original of an RRset the swap created.
+     */
+    private Map<ZonedKey, Long> originalTtls(JournalState st) {
         Map<ZonedKey, Long> out = new HashMap<>();
         for (Batch b : st.undoable()) {
+            Action by = timeline.phase(b.phase()).map(ScheduledPhase::action).orElse(null);
+            if (by != Action.LOWER_TTL && by != Action.SWAP) continue;
             for (RRsetChange c : b.changes()) {
                 if (c.before() != null) out.putIfAbsent(new ZonedKey(c.zone(), c.key()), c.before().ttl());
             }
@@ -600,7 +624,8 @@ public final class Engine {
     private List<RRsetChange> rollbackInLock(Journal j, boolean force) throws IOException, EngineException {
         JournalState st = JournalState.of(events(j));
         List<Batch> undo = new ArrayList<>(st.undoable());
-        if (undo.isEmpty() && !st.rollbackStarted()) {
+        // Nothing to undo: done, unless a rollback was started and not finished (then record its end).
+        if (undo.isEmpty() && (!st.rollbackStarted() || st.rolledBackAt().isPresent())) {
             return List.of();
         }
         java.util.Collections.reverse(undo);
@@ -750,6 +775,7 @@ public final class Engine {
                     : "a rollback is unfinished: apply would do nothing until 'migrate rollback' finishes it");
             return new RunReport(List.of(), Verdict.OK, null, null, notes);
         }
+        if (o.onlyPhase() != null && st.isDone(o.onlyPhase())) return alreadyDone(st, o.onlyPhase(), notes);
         Map<String, ZoneSnapshot> live = readLive();
         List<Target> targets = targets(live);
         List<PhaseResult> results = new ArrayList<>();

@@ -86,13 +86,18 @@ public final class PhaseChanges {
         return out;
     }
 
-    /** Targets whose live data is not what the plan's {@code from} says it should be. */
+    /**
+     * Targets whose live data is not what the plan's {@code from} says it should be. A target that already
+     * holds its new data is not drift: the swap has nothing to write there (a swap resumed after a crash
+     * between batches finds its own earlier batches so).
+     */
     public static List<String> drift(Collection<Target> targets, Map<String, ZoneSnapshot> live) {
         List<String> out = new ArrayList<>();
         for (Target t : targets) {
             if (t.from() == null) continue;
             RRset now = live.get(t.zone()).get(t.key());
             List<String> liveData = now == null ? List.of() : now.rdata();
+            if (liveData.equals(List.copyOf(new java.util.TreeSet<>(t.to())))) continue;
             if (!Objects.equals(liveData, List.copyOf(new java.util.TreeSet<>(t.from())))) {
                 out.add(t.key() + ": plan expects " + (t.from().isEmpty() ? "no records" : t.from()) + " but live is "
                         + (liveData.isEmpty() ? "absent" : liveData));

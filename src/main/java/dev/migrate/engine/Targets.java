@@ -8,9 +8,11 @@ import dev.migrate.plan.RewriteRule;
 import dev.migrate.dns.RRsetKey;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Turns the plan's explicit changes and rewrite rules into concrete RRset targets, against live zones. */
 public final class Targets {
@@ -27,11 +29,16 @@ public final class Targets {
             byKey.put(c.zone() + "|" + key, new Target(c.zone(), key, c.from(), c.to(), "change"));
         }
         Map<String, Integer> hits = new HashMap<>();
-        for (String zone : plan.zones()) {
+        // The addresses rules move, by type: most RRsets of a large zone match none, and are passed over
+        // without building anything.
+        Map<String, Set<String>> ruleFroms = new HashMap<>();
+        for (RewriteRule r : plan.rewrites()) ruleFroms.computeIfAbsent(r.type(), t -> new HashSet<>()).add(r.from());
+        for (String zone : ruleFroms.isEmpty() ? List.<String>of() : plan.zones()) {
             ZoneSnapshot z = live.get(zone);
             if (z == null) continue;
             for (RRset s : z.rrsets()) {
-                if (!s.type().equals("A") && !s.type().equals("AAAA")) continue;
+                Set<String> froms = ruleFroms.get(s.type());
+                if (froms == null || s.rdata().stream().noneMatch(froms::contains)) continue;
                 List<String> mapped = new ArrayList<>();
                 List<String> used = new ArrayList<>();
                 for (String d : s.rdata()) {

@@ -10,6 +10,17 @@ public record Offset(Duration fromCutover, String text) {
     private static final Pattern FORM = Pattern.compile("T(?:([+-])((?:\\d+[smhd])+))?");
     private static final Pattern PART = Pattern.compile("(\\d+)([smhd])");
 
+    /**
+     * Farthest a phase may be from T. Far beyond any real migration, and near enough that T plus the
+     * offset is always an instant the clock can hold (an unbounded one overflowed into a crash).
+     */
+    public static final Duration LIMIT = Duration.ofDays(36500);
+
+    /** True when {@code text} has the form of an offset, whatever its size. */
+    public static boolean wellFormed(String text) {
+        return FORM.matcher(text.trim()).matches();
+    }
+
     public static Offset parse(String text) {
         String t = text.trim();
         Matcher m = FORM.matcher(t);
@@ -19,16 +30,25 @@ public record Offset(Duration fromCutover, String text) {
         if (m.group(1) == null) return new Offset(Duration.ZERO, t);
         Duration d = Duration.ZERO;
         Matcher p = PART.matcher(m.group(2));
-        while (p.find()) {
-            long n = Long.parseLong(p.group(1));
-            d = d.plus(switch (p.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
+        try {
+            while (p.find()) {
+                long n = Long.parseLong(p.group(1));
+                d = d.plus(switch (p.group(2)) {
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                });
+            }
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw tooFar(text);
         }
+        if (d.compareTo(LIMIT) > 0) throw tooFar(text);
         return new Offset(m.group(1).equals("-") ? d.negated() : d, t);
+    }
+
+    private static IllegalArgumentException tooFar(String text) {
+        return new IllegalArgumentException("'" + text + "' is more than " + LIMIT.toDays() + " days (100 years) from T");
     }
 
     public Instant from(Instant cutover) {

@@ -500,7 +500,8 @@ public final class PlanLoader {
                         offset = Offset.parse(at);
                     } catch (IllegalArgumentException e) {
                         error(m.get("at").at(), "found '" + at + "', expected an offset from the cutover: T, T+90s, T-1h30m,"
-                                + " T+2d (units s, m, h, d)");
+                                + " T+2d (units s, m, h, d)" + (Offset.wellFormed(at)
+                                        ? ", at most " + Offset.LIMIT.toDays() + " days from T" : ""));
                     }
                 }
                 Action action = null;
@@ -717,7 +718,8 @@ public final class PlanLoader {
             try {
                 return Durations.parse(s);
             } catch (IllegalArgumentException e) {
-                error(n.at(), "found '" + s + "', expected a duration such as 90s, 5m, 1h30m or 2d");
+                error(n.at(), "found '" + s + "', expected a duration such as 90s, 5m, 1h30m or 2d, at most "
+                        + Durations.LIMIT.toDays() + " days");
                 return null;
             }
         }

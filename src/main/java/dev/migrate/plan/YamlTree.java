@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * A YAML document as a tree whose every node remembers where it was written, so that validation
@@ -74,6 +76,8 @@ final class YamlTree {
             }
             return root;
         } catch (JsonProcessingException e) {
+            PlanError marked = fromSnakeYaml(e, file);
+            if (marked != null) throw new PlanException(marked);
             JsonLocation l = e.getLocation();
             String msg = e.getOriginalMessage().replaceAll("\\s+", " ").strip();
             throw new PlanException(new PlanError(l == null ? new Location(file, 1, 1) : loc(l, file),
@@ -81,6 +85,29 @@ final class YamlTree {
         } catch (IOException e) {
             throw new PlanException(new PlanError(new Location(file, 1, 1), "cannot read: " + e.getMessage()));
         }
+    }
+
+    /**
+     * SnakeYAML knows where the problem is (the tab, the end of an unclosed quote); Jackson's location is
+     * where its parser stood, which can be a line earlier, and its message repeats SnakeYAML's with
+     * "in 'reader', line ..." snippets. Null when the failure did not come from SnakeYAML.
+     */
+    private static PlanError fromSnakeYaml(Exception e, Path file) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof MarkedYAMLException m && m.getProblemMark() != null && m.getProblem() != null) {
+                Mark at = m.getProblemMark();
+                String msg = "malformed YAML: " + m.getProblem().strip();
+                Mark ctx = m.getContextMark();
+                if (m.getContext() != null && ctx != null) {
+                    msg += " (" + m.getContext().strip() + " that starts at line " + (ctx.getLine() + 1) + ", column "
+                            + (ctx.getColumn() + 1) + ")";
+                } else if (m.getContext() != null) {
+                    msg += " (" + m.getContext().strip() + ")";
+                }
+                return new PlanError(new Location(file, at.getLine() + 1, at.getColumn() + 1), msg);
+            }
+        }
+        return null;
     }
 
     private static Node read(JsonParser p, JsonToken t, Path file) throws IOException, PlanException {

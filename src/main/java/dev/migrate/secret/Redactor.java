@@ -18,7 +18,12 @@ public final class Redactor {
 
     public void register(String secret) {
         // Very short values would blank out ordinary words; real keys and tokens are long.
-        if (secret != null && secret.length() >= 6) secrets.add(secret);
+        if (secret != null && secret.length() >= 6) {
+            secrets.add(secret);
+            // As JSON strings and zone-file (RFC 1035 §5.1) text both write it: " as \" and \ as \\.
+            // A password holding either would otherwise pass through the journal or a TXT record unseen.
+            secrets.add(secret.replace("\\", "\\\\").replace("\"", "\\\""));
+        }
     }
 
     public boolean containsSecret(String text) {
@@ -32,7 +37,8 @@ public final class Redactor {
     public String redact(String text) {
         if (text == null) return null;
         String out = text;
-        for (String s : secrets) {
+        // Longest first, so an escaped form is blanked whole rather than in part.
+        for (String s : secrets.stream().sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList()) {
             if (out.contains(s)) out = out.replace(s, "***");
         }
         return out;

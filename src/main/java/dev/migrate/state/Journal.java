@@ -45,9 +45,48 @@ public final class Journal {
     public static Journal open(Path stateDir, Clock clock) throws IOException {
         createPrivateDirectories(stateDir);
         Path f = stateDir.resolve("journal.jsonl");
+        if (Files.exists(f)) mendTornTail(f);
         List<Event> existing = Files.exists(f) ? read(f) : List.of();
         long last = existing.isEmpty() ? 0 : existing.get(existing.size() - 1).seq();
         return new Journal(f, clock, last);
+    }
+
+    /**
+     * A run that died mid-append (power cut) can leave a last line without its newline. Reading ignores
+     * such a torn line, but the next append would glue onto it and make a damaged line in the middle of
+     * the journal. So before appending: a tail that is a whole event gets its newline; anything else is
+     * cut off (its append never returned, so nothing was done on its strength). Called under the lock.
+     */
+    private static void mendTornTail(Path f) throws IOException {
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            if (size == 0) return;
+            long start = size;
+            ByteBuffer one = ByteBuffer.allocate(1);
+            while (start > 0) {
+                one.clear();
+                ch.read(one, start - 1);
+                if (one.get(0) == '\n') break;
+                start--;
+            }
+            if (start == size) return;
+            ByteBuffer tail = ByteBuffer.allocate((int) Math.min(size - start, 1 << 24));
+            ch.read(tail, start);
+            String text = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8);
+            boolean whole;
+            try {
+                fromJson(JSON.readTree(text));
+                whole = true;
+            } catch (IOException | RuntimeException e) {
+                whole = false;
+            }
+            if (whole) {
+                ch.write(ByteBuffer.wrap(new byte[] {'\n'}), size);
+            } else {
+                ch.truncate(start);
+            }
+            ch.force(true);
+        }
     }
 
     static void createPrivateDirectories(Path dir) throws IOException {
@@ -91,7 +130,9 @@ public final class Journal {
     public Event append(String type, String phase, String batch, String zone, List<RRsetChange> changes,
             Map<String, String> info) throws IOException {
         Event e = new Event(++seq, clock.instant(), type, phase, batch, zone, changes, info);
-        String line = Redactor.global().redact(toJson(e)) + "\n";
+        // Redact the values before they are JSON-encoded: a secret holding a quote or a backslash is
+        // escaped in the line and would slip past a search for its raw text. Then the line once more.
+        String line = Redactor.global().redact(toJson(redacted(e))) + "\n";
         if (Redactor.global().containsSecret(line)) {
             throw new IllegalStateException("refusing to write a secret to the journal");
         }
@@ -114,6 +155,23 @@ public final class Journal {
 
     public Event append(String type, String phase, Map<String, String> info) throws IOException {
         return append(type, phase, null, null, null, info);
+    }
+
+    /** The event with every loaded secret blanked out of its info values and record data. */
+    private static Event redacted(Event e) {
+        Redactor r = Redactor.global();
+        Map<String, String> info = new LinkedHashMap<>();
+        e.info().forEach((k, v) -> info.put(r.redact(k), r.redact(v)));
+        List<RRsetChange> changes = new ArrayList<>(e.changes().size());
+        for (RRsetChange c : e.changes()) {
+            changes.add(new RRsetChange(c.zone(), c.key(), redacted(c.before()), redacted(c.after())));
+        }
+        return new Event(e.seq(), e.at(), e.type(), e.phase(), e.batch(), e.zone(), changes, info);
+    }
+
+    private static RRset redacted(RRset s) {
+        if (s == null || s.rdata().stream().noneMatch(Redactor.global()::containsSecret)) return s;
+        return s.withData(s.rdata().stream().map(Redactor.global()::redact).toList());
     }
 
     // ---- serialisation ----

@@ -36,23 +36,41 @@ public final class StateLock implements AutoCloseable {
         Journal.createPrivateDirectories(stateDir);
         Path f = stateDir.resolve("lock");
         FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        FileLock l;
-        try {
-            l = ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-            l = null;
+        FileLock l = tryLock(ch);
+        // The holder writes who it is just after taking the lock and clears it just before letting go, so a
+        // run arriving at that moment finds the file empty: look again for a moment (bounded), taking the
+        // lock if it was being let go, before saying who holds it.
+        long until = System.nanoTime() + 1_000_000_000L;
+        String holder = "";
+        while (l == null) {
+            holder = Files.readString(f, StandardCharsets.UTF_8).strip();
+            if (!holder.isEmpty() || System.nanoTime() > until) break;
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            l = tryLock(ch);
         }
         if (l == null) {
-            String holder = Files.readString(f, StandardCharsets.UTF_8).strip();
             ch.close();
             throw new HeldException("another run holds the lock on " + stateDir + ": "
-                    + (holder.isEmpty() ? "a process that has just started" : holder));
+                    + (holder.isEmpty() ? "a process that is just starting or finishing (no pid written yet)" : holder));
         }
         ch.truncate(0);
         String who = "pid " + ProcessHandle.current().pid() + " (" + command + ") since " + now;
         ch.write(ByteBuffer.wrap(who.getBytes(StandardCharsets.UTF_8)), 0);
         ch.force(true);
         return new StateLock(ch, l);
+    }
+
+    private static FileLock tryLock(FileChannel ch) throws IOException {
+        try {
+            return ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
     }
 
     @Override

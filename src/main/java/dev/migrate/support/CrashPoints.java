@@ -7,8 +7,9 @@ import java.nio.file.Path;
 /**
  * Named points where the crash test stops this process dead. With {@code MIGRATE_PAUSE_AT=<point>} and
  * {@code MIGRATE_PAUSE_FILE=<file>} set, reaching the point (its Nth time with {@code <point>#N}) writes
- * the file and parks the thread so the test can SIGKILL the process exactly there. Without the
- * variables it costs one string comparison.
+ * the file and parks the thread so the test can SIGKILL the process exactly there, or delete the file
+ * to let it go on (a test that needs a run to hold its lock for a while). Without the variables it
+ * costs one string comparison.
  */
 public final class CrashPoints {
     private static final String AT = System.getenv("MIGRATE_PAUSE_AT");
@@ -34,7 +35,8 @@ public final class CrashPoints {
         }
         // Bounded: a test that forgets to kill us must not leave the process forever.
         long until = System.nanoTime() + 120_000_000_000L;
-        while (System.nanoTime() < until) {
+        Path file = Path.of(FILE);
+        while (System.nanoTime() < until && Files.exists(file)) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {

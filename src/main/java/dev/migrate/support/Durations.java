@@ -10,22 +10,38 @@ public final class Durations {
 
     private static final Pattern PART = Pattern.compile("(\\d+)([smhd])");
 
+    /**
+     * Longest duration accepted: far beyond any margin or timeout, and short enough that adding it to an
+     * instant never overflows the clock (an unbounded one crashed the planner).
+     */
+    public static final Duration LIMIT = Duration.ofDays(36500);
+
     public static Duration parse(String text) {
         String t = text.trim();
-        if (t.matches("\\d+")) return Duration.ofSeconds(Long.parseLong(t));
-        if (t.isEmpty() || !t.matches("(\\d+[smhd])+")) {
+        if (t.isEmpty() || !t.matches("\\d+|(\\d+[smhd])+")) {
             throw new IllegalArgumentException("'" + text + "' is not a duration (use e.g. 90s, 5m, 1h30m, 2d)");
         }
-        Matcher m = PART.matcher(t);
         Duration d = Duration.ZERO;
-        while (m.find()) {
-            long n = Long.parseLong(m.group(1));
-            d = d.plus(switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
+        try {
+            if (t.matches("\\d+")) {
+                d = Duration.ofSeconds(Long.parseLong(t));
+            } else {
+                Matcher m = PART.matcher(t);
+                while (m.find()) {
+                    long n = Long.parseLong(m.group(1));
+                    d = d.plus(switch (m.group(2)) {
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        case "h" -> Duration.ofHours(n);
+                        default -> Duration.ofDays(n);
+                    });
+                }
+            }
+        } catch (ArithmeticException | NumberFormatException e) {
+            d = null;
+        }
+        if (d == null || d.compareTo(LIMIT) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is longer than " + LIMIT.toDays() + " days (100 years)");
         }
         return d;
     }

@@ -118,6 +118,8 @@ public final class Rfc2136Provider implements DnsProvider {
      */
     @Override
     public ZoneSnapshot read(String zone, Collection<RRsetKey> wanted) throws ProviderException {
+        // With AXFR the whole zone is as cheap as a part of it, and rewrite rules need all of it.
+        if (settings.read() == ReadMode.AXFR) return read(zone);
         return readNames(zone, wanted);
     }
 

@@ -24,19 +24,33 @@ import java.util.concurrent.TimeUnit;
  * with the SOA serial bumped, optionally followed by a reload command such as {@code rndc reload {zone}}.
  */
 public final class ZoneFileProvider implements DnsProvider {
-    static final Capabilities CAPABILITIES =
-            new Capabilities(true, true, 0, RRset.MAX_TTL, java.util.Set.of(), true, 100_000);
+    static final int DEFAULT_BATCH = 100_000;
+    static final Capabilities CAPABILITIES = capabilities(DEFAULT_BATCH);
+
+    private static Capabilities capabilities(int maxBatch) {
+        return new Capabilities(true, true, 0, RRset.MAX_TTL, java.util.Set.of(), true, maxBatch);
+    }
 
     private final Path directory;
     private final List<String> reload;
     private final Duration reloadTimeout;
     private final Clock clock;
+    private final Capabilities capabilities;
 
     public ZoneFileProvider(Path directory, List<String> reload, Duration reloadTimeout, Clock clock) {
+        this(directory, reload, reloadTimeout, clock, DEFAULT_BATCH);
+    }
+
+    /**
+     * @param batchSize most RRsets per file replacement: a change set larger than this is written (and
+     *                  journaled) in several steps, as it would be on a provider with a batch limit
+     */
+    public ZoneFileProvider(Path directory, List<String> reload, Duration reloadTimeout, Clock clock, int batchSize) {
         this.directory = Objects.requireNonNull(directory);
         this.reload = List.copyOf(reload);
         this.reloadTimeout = reloadTimeout;
         this.clock = clock;
+        this.capabilities = capabilities(batchSize);
     }
 
     public Path fileFor(String zone) {
@@ -46,7 +60,7 @@ public final class ZoneFileProvider implements DnsProvider {
 
     @Override
     public Capabilities capabilities() {
-        return CAPABILITIES;
+        return capabilities;
     }
 
     @Override
@@ -57,6 +71,11 @@ public final class ZoneFileProvider implements DnsProvider {
     @Override
     public ZoneSnapshot read(String zone) throws ProviderException {
         Path file = fileFor(zone);
+        // dnsjava's Master opens files with FileInputStream, whose FileNotFoundException is no
+        // NoSuchFileException: ask first so that a missing zone is NOT_FOUND, not an I/O failure.
+        if (Files.notExists(file)) {
+            throw new ProviderException(Kind.NOT_FOUND, "zone file " + file + " does not exist");
+        }
         try {
             return ZoneFiles.read(file, zone);
         } catch (NoSuchFileException e) {

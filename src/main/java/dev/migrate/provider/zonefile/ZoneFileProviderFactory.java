@@ -12,7 +12,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
-/** {@code type: zonefile}: {@code directory} (relative to the plan), optional {@code reload} and {@code reloadTimeout}. */
+/**
+ * {@code type: zonefile}: {@code directory} (relative to the plan), optional {@code reload} and
+ * {@code reloadTimeout}, and optional {@code batchSize}: the most RRsets written in one file replacement
+ * (default 100000, i.e. one replacement per phase). A smaller value splits a large change into several
+ * journaled batches, as a provider with a batch limit would; useful to rehearse such a provider.
+ */
 public final class ZoneFileProviderFactory implements ProviderFactory {
     @Override
     public String type() {
@@ -31,7 +36,7 @@ public final class ZoneFileProviderFactory implements ProviderFactory {
 
     @Override
     public Set<String> keys() {
-        return Set.of("directory", "reload", "reloadTimeout");
+        return Set.of("directory", "reload", "reloadTimeout", "batchSize");
     }
 
     @Override
@@ -43,6 +48,19 @@ public final class ZoneFileProviderFactory implements ProviderFactory {
         List<String> reload = config.string("reload")
                 .map(s -> Arrays.asList(s.trim().split("\\s+"))).orElse(List.of());
         Duration timeout = config.duration("reloadTimeout").orElse(Duration.ofSeconds(30));
-        return new ZoneFileProvider(dir, reload, timeout, config.clock());
+        int batchSize = ZoneFileProvider.DEFAULT_BATCH;
+        if (config.string("batchSize").isPresent()) {
+            String b = config.string("batchSize").get().trim();
+            try {
+                batchSize = Integer.parseInt(b);
+            } catch (NumberFormatException e) {
+                batchSize = 0;
+            }
+            if (batchSize < 1) {
+                throw new ProviderException(ProviderException.Kind.INVALID,
+                        "provider zonefile: 'batchSize' is '" + b + "', expected a whole number of RRsets, at least 1");
+            }
+        }
+        return new ZoneFileProvider(dir, reload, timeout, config.clock(), batchSize);
     }
 }

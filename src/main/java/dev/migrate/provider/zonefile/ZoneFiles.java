@@ -15,7 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -37,34 +38,43 @@ public final class ZoneFiles {
      * TTL (RFC 2181 §5.2 says to treat them so).
      */
     public static ZoneSnapshot read(Path file, String zone) throws IOException {
-        Name origin = Names.toName(zone);
-        Map<String, Long> ttl = new LinkedHashMap<>();
-        Map<String, List<String>> data = new LinkedHashMap<>();
-        Map<String, String[]> keys = new LinkedHashMap<>();
+        String z = Names.canonical(zone);
+        Name origin = Names.toName(z);
+        // One map, one lookup per record: this loop runs once per record of zones of 100,000 and more.
+        Map<String, Gathering> sets = new LinkedHashMap<>();
         try (Master master = new Master(file.toString(), origin)) {
             Record r;
             while ((r = master.nextRecord()) != null) {
-                String name = r.getName().toString().toLowerCase(java.util.Locale.ROOT);
-                if (!Names.inZone(name, zone)) {
-                    throw new IOException(file + ": record " + name + " is outside zone " + zone);
+                if (!r.getName().subdomain(origin)) {
+                    throw new IOException(file + ": record " + r.getName() + " is outside zone " + z);
                 }
+                String name = r.getName().toString().toLowerCase(java.util.Locale.ROOT);
                 String type = Type.string(r.getType());
-                String k = name + "\0" + type;
-                keys.putIfAbsent(k, new String[] {name, type});
-                ttl.merge(k, r.getTTL(), Math::min);
-                data.computeIfAbsent(k, x -> new ArrayList<>()).add(r.rdataToString());
+                Gathering g = sets.computeIfAbsent(name + "\0" + type, k -> new Gathering(name, type));
+                g.ttl = Math.min(g.ttl, r.getTTL());
+                g.data.add(r.rdataToString());
             }
         }
-        List<RRset> sets = new ArrayList<>(keys.size());
-        for (Map.Entry<String, String[]> e : keys.entrySet()) {
-            String[] nt = e.getValue();
-            sets.add(new RRset(nt[0], nt[1], ttl.get(e.getKey()), data.get(e.getKey())));
-        }
-        ZoneSnapshot snap = new ZoneSnapshot(zone, sets);
+        List<RRset> out = new ArrayList<>(sets.size());
+        for (Gathering g : sets.values()) out.add(new RRset(g.name, g.type, g.ttl, g.data));
+        ZoneSnapshot snap = new ZoneSnapshot(z, out);
         if (snap.soa() == null) {
-            throw new IOException(file + ": zone " + zone + " has no SOA record at its apex");
+            throw new IOException(file + ": zone " + z + " has no SOA record at its apex");
         }
         return snap;
+    }
+
+    /** The records of one RRset as they are read. */
+    private static final class Gathering {
+        final String name;
+        final String type;
+        long ttl = Long.MAX_VALUE;
+        final List<String> data = new ArrayList<>(2);
+
+        Gathering(String name, String type) {
+            this.name = name;
+            this.type = type;
+        }
     }
 
     /** The zone in master-file form: SOA first, then by owner name in canonical order, then type. */
@@ -112,14 +122,7 @@ public final class ZoneFiles {
                 w.flush();
                 ch.force(true);
             }
-            if (Files.exists(file)) {
-                try {
-                    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-                    Files.setPosixFilePermissions(tmp, perms);
-                } catch (UnsupportedOperationException ignored) {
-                    // Not a POSIX file system: the default permissions will do.
-                }
-            }
+            if (Files.exists(file)) keepAttributes(file, tmp);
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -129,6 +132,29 @@ public final class ZoneFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * The replacement gets the original's permissions, and its owner and group where this process may
+     * set them: a zone file that is {@code root:bind 0640} must stay readable by the name server after a
+     * write by root, or the next reload fails.
+     */
+    private static void keepAttributes(Path original, Path replacement) throws IOException {
+        PosixFileAttributeView from = Files.getFileAttributeView(original, PosixFileAttributeView.class);
+        PosixFileAttributeView to = Files.getFileAttributeView(replacement, PosixFileAttributeView.class);
+        if (from == null || to == null) return; // not a POSIX file system: the defaults will do
+        PosixFileAttributes a = from.readAttributes();
+        try {
+            to.setGroup(a.group());
+        } catch (IOException notAllowed) {
+            // Only a member of the group (or root) may hand the file to it; the file stays ours.
+        }
+        try {
+            to.setOwner(a.owner());
+        } catch (IOException notAllowed) {
+            // Only root may give a file away.
+        }
+        to.setPermissions(a.permissions());
     }
 
     static void fsyncDirectory(Path dir) throws IOException {

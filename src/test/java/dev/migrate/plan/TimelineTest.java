@@ -1,0 +1,85 @@
+package dev.migrate.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.StringReader;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class TimelineTest {
+    static final String HEAD = """
+            name: timeline
+            cutover: 2026-12-01T02:00:00Z
+            provider: { type: zonefile, directory: zones }
+            zones: [example.com]
+            ttl: { lowered: 300 }
+            """;
+
+    static Timeline timeline(String phases) throws PlanException {
+        Plan p = PlanLoaderTest.LOADER.load(new StringReader(HEAD + phases), PlanLoaderTest.FILE);
+        return Timeline.of(p);
+    }
+
+    @Test
+    void standardTimelineResolvesToAbsoluteInstants() throws Exception {
+        Timeline t = timeline("");
+        assertThat(t.cutover()).isEqualTo(Instant.parse("2026-12-01T02:00:00Z"));
+        assertThat(t.phases()).extracting(ScheduledPhase::id, ScheduledPhase::at)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("lower-ttl", Instant.parse("2026-11-28T02:00:00Z")),
+                        org.assertj.core.groups.Tuple.tuple("verify", Instant.parse("2026-11-30T02:00:00Z")),
+                        org.assertj.core.groups.Tuple.tuple("swap", Instant.parse("2026-12-01T02:00:00Z")),
+                        org.assertj.core.groups.Tuple.tuple("confirm", Instant.parse("2026-12-01T02:05:00Z")),
+                        org.assertj.core.groups.Tuple.tuple("restore-ttl", Instant.parse("2026-12-02T02:00:00Z")));
+    }
+
+    @Test
+    void phasesRunInTimeOrderWhateverOrderThePlanListsThem() throws Exception {
+        Timeline t = timeline("""
+                phases:
+                  - { id: restore, at: T+2d,    action: restore-ttl }
+                  - { id: swap,    at: T,       action: swap }
+                  - { id: check,   at: T+90s,   action: confirm }
+                  - { id: lower,   at: T-1h30m, action: lower-ttl }
+                  - { id: early,   at: T-2d,    action: verify }
+                """);
+        assertThat(t.phases()).extracting(ScheduledPhase::id).containsExactly("early", "lower", "swap", "check", "restore");
+        assertThat(t.phases()).extracting(ScheduledPhase::at).containsExactly(
+                Instant.parse("2026-11-29T02:00:00Z"),
+                Instant.parse("2026-12-01T00:30:00Z"),
+                Instant.parse("2026-12-01T02:00:00Z"),
+                Instant.parse("2026-12-01T02:01:30Z"),
+                Instant.parse("2026-12-03T02:00:00Z"));
+        assertThat(t.indexOf("swap")).isEqualTo(2);
+        assertThat(t.indexOf("nope")).isEqualTo(-1);
+        assertThat(t.first(Action.CONFIRM).orElseThrow().id()).isEqualTo("check");
+        assertThat(t.phase("lower").orElseThrow().action()).isEqualTo(Action.LOWER_TTL);
+        assertThat(t.first(Action.LOWER_TTL).orElseThrow().at()).isEqualTo(Instant.parse("2026-12-01T00:30:00Z"));
+    }
+
+    @Test
+    void tiesKeepPlanOrder() throws Exception {
+        Timeline t = timeline("""
+                phases:
+                  - { id: v2,    at: T-1h,  action: verify }
+                  - { id: swap,  at: T,     action: swap }
+                  - { id: v1,    at: T-60m, action: verify }
+                  - { id: lower, at: T-3600s, action: lower-ttl }
+                  - { id: c,     at: T+0s,  action: confirm }
+                """);
+        // v2, v1 and lower are all at T-1h; swap and c are both at T: plan order within each instant
+        assertThat(t.phases()).extracting(ScheduledPhase::id).containsExactly("v2", "v1", "lower", "swap", "c");
+    }
+
+    @Test
+    void firstOfAnActionIsTheEarliestInTime() throws Exception {
+        Timeline t = timeline("""
+                phases:
+                  - { id: late-verify,  at: T-1h,  action: verify }
+                  - { id: early-verify, at: T-24h, action: verify }
+                  - { id: swap,         at: T,     action: swap }
+                """);
+        assertThat(t.first(Action.VERIFY).orElseThrow().id()).isEqualTo("early-verify");
+        assertThat(t.first(Action.LOWER_TTL)).isEmpty();
+    }
+}
