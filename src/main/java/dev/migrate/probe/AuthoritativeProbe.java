@@ -232,8 +232,10 @@ public final class AuthoritativeProbe implements PropagationCheck {
                 soa.add(f.isDone() ? Answers.soa(f.join(), order.get(i).zone())
                         : new Answers.Soa(ServerState.UNREACHABLE, "SOA: no answer within the round's limit", -1));
             }
-            // Then the RRsets, interleaved across addresses (RRset 1 of each, RRset 2 of each, ...) so that the
-            // queries in flight are spread over the servers instead of flooding one server's socket buffer.
+            // Then the RRsets, address by address (all of the first address's, then the next's): with at most
+            // maxInFlight outstanding, one server at a time sees what dnsperf's default gives it (100 queries
+            // outstanding), and on a small machine the servers do not all compete for the CPU at once
+            // (measured: 2,000 x 4 sweeps ~30 % faster than interleaving; bench/README.md).
             List<List<CompletableFuture<RRsetState>>> replies = new ArrayList<>();
             int most = 0;
             for (int i = 0; i < order.size(); i++) {
@@ -246,8 +248,8 @@ public final class AuthoritativeProbe implements PropagationCheck {
                 firstTry.add(Duration.ofNanos(Math.max(FIRST_TRY_FLOOR.toNanos(), 10 * Math.max(0, took[0]))));
             }
             int queries = 0;
-            for (int j = 0; j < most; j++) {
-                for (int i = 0; i < order.size(); i++) {
+            for (int i = 0; i < order.size(); i++) {
+                for (int j = 0; j < most; j++) {
                     List<Answers.Wanted> wanted = byZone.get(order.get(i).zone());
                     if (j >= wanted.size() || soa.get(i).state() != ServerState.MATCH) continue;
                     Answers.Wanted w = wanted.get(j);

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
 public final class PropagationBench {
     static final String ZONE = "bench.test.";
     static final int RRSETS = 2000;
-    static final int SWEEPS = 10;
+    static final int SWEEPS = Integer.getInteger("bench.sweeps", 10);
     static final int WARMUP = 10;
     static final int DIG_SAMPLE = 200;
 
@@ -55,10 +55,11 @@ public final class PropagationBench {
         List<LabServer> servers = new ArrayList<>();
         Path tmp = Files.createTempDirectory("migrate-bench-");
         try {
-            servers.add(BindServer.builder().addPrimaryZone(ZONE, zone.toString()).start());
-            servers.add(BindServer.builder().addPrimaryZone(ZONE, zone.toString()).start());
-            servers.add(KnotServer.builder().addZone(ZONE, zone.toString()).start());
-            servers.add(KnotServer.builder().addZone(ZONE, zone.toString()).start());
+            int count = Integer.getInteger("bench.servers", 4); // 2 BIND, 2 Knot
+            for (int i = 0; i < count; i++) {
+                servers.add(i % 4 < Integer.getInteger("bench.bind", 2) ? BindServer.builder().addPrimaryZone(ZONE, zone.toString()).start()
+                        : KnotServer.builder().addZone(ZONE, zone.toString()).start());
+            }
             List<NameServer> ns = new ArrayList<>();
             for (LabServer s : servers) ns.add(new NameServer(ZONE, s.getClass().getSimpleName(), new InetSocketAddress("127.0.0.1", s.port())));
             AuthoritativeProbe probe = new AuthoritativeProbe(Map.of(ZONE, ns),
