@@ -28,14 +28,16 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.SimpleResolver;
 
 /**
- * Many DNS queries in flight at once, without a thread per query: dnsjava's {@code sendAsync} does the
- * I/O on its selector thread, and at most {@code maxInFlight} queries are outstanding so a sweep of
- * thousands of RRsets neither exhausts sockets nor floods a server.
+ * Many DNS queries in flight at once, without a thread per query, at most {@code maxInFlight} outstanding
+ * so a sweep of thousands of RRsets neither exhausts sockets nor floods a server. Two paths:
+ * {@link #query} uses dnsjava's {@code sendAsync} (a connected socket per query: ICMP port-unreachable is
+ * seen at once; used for SOAs, resolvers and lookups), {@link #sweepQuery} the shared sockets of
+ * {@link UdpMux} (for the bulk of a sweep: dnsjava's socket per query caps it at a few thousand a second).
  *
  * <p>Every query goes to an IP address given as an {@link InetSocketAddress}: never a host name, which
  * {@code SimpleResolver} would resolve through the system resolver and the JVM cache (DOMAIN.md, library
  * pitfalls). EDNS0 with a 1232-byte buffer (the DNS flag day 2020 size that avoids IP fragmentation);
- * dnsjava retries over TCP when a UDP answer comes back truncated. A try that gets no answer within
+ * a truncated UDP answer is asked again over TCP. A try that gets no answer within
  * {@code timeout} is repeated up to {@code tries} times; a DNS answer of any rcode is not retried, the
  * caller classifies it.
  */
