@@ -182,8 +182,8 @@ public final class AuthoritativeProbe implements PropagationCheck {
      */
     public Round probeOnce(List<Expectation> expected) throws InterruptedException {
         Prepared p = prepared;
-        if (p == null || p.expected() != expected) {
-            p = new Prepared(expected, wanted(expected));
+        if (p == null || !p.expected().equals(expected)) { // a plain comparison costs far less than parsing
+            p = new Prepared(List.copyOf(expected), wanted(expected));
             prepared = p;
         }
         return probeOnce(p.byZone());
