@@ -559,6 +559,10 @@ public final class PlanLoader {
                             unreachable, m.at()));
                 }
             }
+            if (out.isEmpty() && ids.isEmpty()) {
+                error(n.at(), "found no phases, expected at least one { id, at, action } (leave 'phases' out for the"
+                        + " standard timeline: lower-ttl T-72h, verify T-24h, swap T, confirm T+5m, restore-ttl T+24h)");
+            }
             return out;
         }
 

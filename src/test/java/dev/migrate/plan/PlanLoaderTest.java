@@ -327,6 +327,13 @@ class PlanLoaderTest {
         }
 
         @Test
+        void anEmptyPhaseListIsAnErrorNotAnEmptyTimeline() {
+            onlyError(GOOD + """
+                    phases: []
+                    """, 8, 9, "found no phases", "leave 'phases' out for the standard timeline");
+        }
+
+        @Test
         void unknownActionWithSuggestion() {
             onlyError(GOOD + """
                     phases:

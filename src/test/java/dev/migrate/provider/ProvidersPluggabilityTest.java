@@ -115,7 +115,7 @@ class ProvidersPluggabilityTest {
     void theBuiltInProvidersAreListedWithTheirCapabilities() throws Exception {
         Run text = migrate("providers");
         assertThat(text.code()).isZero();
-        assertThat(text.out()).contains("zonefile", "powerdns", "cloudflare")
+        assertThat(text.out()).contains("zonefile", "rfc2136", "powerdns", "cloudflare")
                 .contains("compare-and-set: no (read, compare, write, read back)")
                 .contains("TTL 60..86400; types: A AAAA CAA CNAME MX NS SRV TXT")
                 .contains("keys: apiKeyEnv, apiKeyFile, notify, server, timeout, url")
@@ -138,6 +138,10 @@ class ProvidersPluggabilityTest {
         assertThat(cf.get("maxBatch").asInt()).isEqualTo(200);
         assertThat(cf.get("meaningfulSerial").asBoolean()).isFalse();
         assertThat(find(root, "zonefile")).isNotNull();
+        JsonNode rfc = find(root, "rfc2136");
+        assertThat(rfc.get("atomicBatch").asBoolean()).isTrue();
+        assertThat(rfc.get("compareAndSet").asBoolean()).isTrue();
+        assertThat(rfc.get("keys").toString()).contains("server", "tsig", "read", "timeout");
     }
 
     @Test
@@ -145,7 +149,7 @@ class ProvidersPluggabilityTest {
         Path providers = buildPluginJar();
 
         Providers found = Providers.discover(providers);
-        assertThat(found.types()).contains("acme", "zonefile", "powerdns", "cloudflare");
+        assertThat(found.types()).contains("acme", "zonefile", "rfc2136", "powerdns", "cloudflare");
         assertThat(found.find("acme").orElseThrow().capabilities().minTtl()).isEqualTo(120);
         assertThat(Providers.discover(dir.resolve("empty")).types()).doesNotContain("acme");
 
