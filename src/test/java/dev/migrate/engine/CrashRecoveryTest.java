@@ -218,6 +218,11 @@ class CrashRecoveryTest {
             }
             assertThat(c.zone()).as("zone after the swap, killed at %s and resumed", point)
                     .containsExactlyInAnyOrderEntriesOf(swapped(c.original, low, 60));
+            try (var files = Files.list(c.zoneFile.getParent())) {
+                assertThat(files.map(f -> f.getFileName().toString()))
+                        .as("a dead writer's temporary file is cleared by the next write (killed at %s)", point)
+                        .containsExactly("example.com.zone");
+            }
             c.assertNothingPending();
             List<JsonNode> events = journal(c.stateDir);
             assertThat(EngineFixture.count(events, "phase-finished", "swap")).isEqualTo(1);

@@ -112,6 +112,7 @@ public final class ZoneFiles {
      */
     public static void writeAtomically(Path file, ZoneSnapshot zone) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
+        removeLeftovers(dir, file.getFileName().toString());
         Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -155,6 +156,25 @@ public final class ZoneFiles {
             // Only root may give a file away.
         }
         to.setPermissions(a.permissions());
+    }
+
+    /**
+     * Temporary files of writers that died mid-write (killed, power cut): the original was never replaced,
+     * so they hold nothing anyone needs. Files of live processes are left alone.
+     */
+    static void removeLeftovers(Path dir, String fileName) {
+        String prefix = "." + fileName + ".tmp-";
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.filter(x -> x.getFileName().toString().startsWith(prefix)).toList()) {
+                String pid = p.getFileName().toString().substring(prefix.length());
+                if (!pid.matches("\\d+") || ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            // Leftovers are untidy, not harmful; never fail a write over them.
+        }
     }
 
     static void fsyncDirectory(Path dir) throws IOException {
