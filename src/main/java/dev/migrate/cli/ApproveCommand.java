@@ -1,11 +1,8 @@
 package dev.migrate.cli;
 
-import dev.migrate.engine.DefaultProbes;
 import dev.migrate.engine.Engine;
-import dev.migrate.engine.Workspace;
 import dev.migrate.provider.Providers;
 import dev.migrate.state.Event;
-import dev.migrate.support.Sleeper;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -43,9 +40,7 @@ public final class ApproveCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Clock clock = common.clock();
         var loaded = plan.load(Providers.discover());
-        Engine engine = new Engine(Workspace.of(loaded, null), Engine.stateDir(loaded, state.override()), clock,
-                Sleeper.REAL, new DefaultProbes(null, clock, Sleeper.REAL, null), Engine.Listener.SILENT,
-                EngineFactory.digest(loaded.file()));
+        Engine engine = EngineFactory.journalOnly(loaded, state, clock);
         String who = by != null ? by : defaultApprover();
         Event e = ApplyCommand.run(() -> engine.approve(phase, who));
         out.println("approved " + phase + " by " + who + " at " + e.at()

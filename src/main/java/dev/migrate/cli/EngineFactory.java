@@ -24,6 +24,15 @@ final class EngineFactory {
                 digest(ws.plan().file()));
     }
 
+    /**
+     * An engine for commands that only read or append to the journal (status, approve): it is given no
+     * provider and contacts none.
+     */
+    static Engine journalOnly(dev.migrate.plan.Plan plan, StateOptions state, Clock clock) {
+        return new Engine(Workspace.of(plan, null), Engine.stateDir(plan, state.override()), clock, Sleeper.REAL,
+                new DefaultProbes(null, clock, Sleeper.REAL, null), Engine.Listener.SILENT, digest(plan.file()));
+    }
+
     /** SHA-256 of the plan file: an approval is for exactly the plan that was reviewed. */
     static String digest(Path file) {
         try {

@@ -2,14 +2,11 @@ package dev.migrate.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.migrate.engine.DefaultProbes;
 import dev.migrate.engine.Engine;
 import dev.migrate.engine.PhaseStatus;
 import dev.migrate.engine.Status;
-import dev.migrate.engine.Workspace;
 import dev.migrate.provider.Providers;
 import dev.migrate.support.Durations;
-import dev.migrate.support.Sleeper;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -42,10 +39,7 @@ public final class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Clock clock = common.clock();
         // Status reads the journal only; the provider is not contacted.
-        var loaded = plan.load(Providers.discover());
-        Workspace ws = Workspace.of(loaded, null);
-        Engine engine = new Engine(ws, Engine.stateDir(loaded, state.override()), clock, Sleeper.REAL,
-                new DefaultProbes(null, clock, Sleeper.REAL, null), Engine.Listener.SILENT, null);
+        Engine engine = EngineFactory.journalOnly(plan.load(Providers.discover()), state, clock);
         Status s = ApplyCommand.run(engine::status);
         if (output.json()) out.println(Json.write(json(s)));
         else text(out, s);

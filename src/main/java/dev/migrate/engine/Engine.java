@@ -127,8 +127,7 @@ public final class Engine {
             for (ScheduledPhase p : timeline.phases()) {
                 if (st.isDone(p.id())) continue;
                 if (o.onlyPhase() != null && !o.onlyPhase().equals(p.id())) {
-                    results.add(new PhaseResult(o.onlyPhase(), timeline.phase(o.onlyPhase()).get().action(), Outcome.BLOCKED,
-                            "runs only after every earlier phase is done; '" + p.id() + "' is not", List.of()));
+                    results.add(earlierPhaseNotDone(o.onlyPhase(), p));
                     verdict = Verdict.BLOCKED;
                     break;
                 }
@@ -160,6 +159,12 @@ public final class Engine {
                 next.map(ScheduledPhase::at).orElse(null), notes)
                 .withIdle("phase " + phase + " is already done (finished " + st.phase(phase).get().finishedAt()
                         + "); nothing to do");
+    }
+
+    /** {@code --phase wanted} while an earlier phase is not done: blocked, naming the earlier phase. */
+    private PhaseResult earlierPhaseNotDone(String wanted, ScheduledPhase earlier) {
+        return new PhaseResult(wanted, timeline.phase(wanted).orElseThrow().action(), Outcome.BLOCKED,
+                "runs only after every earlier phase is done; '" + earlier.id() + "' is not", List.of());
     }
 
     private static Verdict verdictOf(PhaseResult r) {
@@ -785,8 +790,7 @@ public final class Engine {
         for (ScheduledPhase p : timeline.phases()) {
             if (st.isDone(p.id())) continue;
             if (o.onlyPhase() != null && !o.onlyPhase().equals(p.id())) {
-                results.add(new PhaseResult(o.onlyPhase(), timeline.phase(o.onlyPhase()).get().action(), Outcome.BLOCKED,
-                        "runs only after every earlier phase is done; '" + p.id() + "' is not", List.of()));
+                results.add(earlierPhaseNotDone(o.onlyPhase(), p));
                 verdict = Verdict.BLOCKED;
                 break;
             }
