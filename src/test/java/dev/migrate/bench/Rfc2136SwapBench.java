@@ -79,11 +79,13 @@ public final class Rfc2136SwapBench {
                   tsig: { name: %s, algorithm: %s, secretFile: key.secret }
                   timeout: 5s
                 zones: [bench.test]
+                nameservers: ["127.0.0.1:%d"]
                 ttl: { lowered: 300, restore: original }
                 rewrite:
                   - { from: %s, to: %s }
-                """.formatted(bind.port(), bind.key().name(), bind.key().algorithm(), OLD, NEW));
-        // lower-ttl (nothing to lower: the zone is at 300 already) and verify, untimed.
+                """.formatted(bind.port(), bind.key().name(), bind.key().algorithm(), bind.port(), OLD, NEW));
+        // lower-ttl (nothing to lower: the zone is at 300 already, but it is confirmed on the server, which
+        // the plan names: the zone's NS glue says port 53) and verify, untimed.
         run("apply", plan.toString(), "--now", "2030-01-07T12:00:00Z");
         run("apply", plan.toString(), "--now", "2030-01-09T12:00:00Z");
         long serial = serial(bind.port());
