@@ -132,13 +132,12 @@ public final class Engine {
                     break;
                 }
                 if (o.onlyPhase() == null && now().isBefore(p.at())) break;
-                unsafeUntil = null;
                 PhaseResult r = runPhase(p, st, o, j);
                 results.add(r);
                 st = JournalState.of(events(j));
                 if (r.outcome() != Outcome.DONE) {
                     verdict = verdictOf(r);
-                    retryAt = r.outcome() == Outcome.BLOCKED ? unsafeUntil : null;
+                    retryAt = r.retryAt();
                     break;
                 }
                 if (o.onlyPhase() != null) break;
@@ -204,8 +203,6 @@ public final class Engine {
     }
 
     private boolean startedThisRun;
-    /** Set when the swap just refused only because its earliest safe instant has not come. */
-    private Instant unsafeUntil;
 
     private void started(ScheduledPhase p, Journal j, Map<String, String> info) throws IOException {
         Map<String, String> i = new LinkedHashMap<>(info);
@@ -301,9 +298,9 @@ public final class Engine {
                     + " s, and the margin " + Durations.human(Duration.ofSeconds(Long.parseLong(
                             st.phase(lowerPhaseId()).get().finishInfo().get("margin")))) + "; caches may still hold the old TTL";
             if (!o.force()) {
-                unsafeUntil = earliest;
                 return new PhaseResult(p.id(), p.action(), Outcome.BLOCKED, "swap " + why
-                        + ". apply runs it once that time has come (--force overrides, and the journal records it)", List.of());
+                        + ". apply runs it once that time has come (--force overrides, and the journal records it)",
+                        List.of(), earliest);
             }
             forcedReasons.add(why);
         }

@@ -155,8 +155,8 @@ public final class Rehearsal {
                 }
                 if (r.verdict() == Verdict.OK) continue;
                 if (r.verdict() == Verdict.BLOCKED && next.action() == Action.SWAP && !r.phases().isEmpty()
-                        && r.phases().get(0).message().contains("unsafe until")) {
-                    Instant safe = engine.status().earliestSafeSwap();
+                        && r.phases().get(0).retryAt() != null) {
+                    Instant safe = r.phases().get(0).retryAt();
                     swapBlocked = true;
                     notes.add("the swap was blocked at " + startedAt + " by the safety gate; a real run (cron) keeps"
                             + " exiting 4 until " + safe + ", then swaps");
