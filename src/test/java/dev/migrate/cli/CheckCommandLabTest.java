@@ -1,13 +1,14 @@
 package dev.migrate.cli;
 
+import static dev.migrate.testing.Cli.migrate;
+
+import dev.migrate.testing.Cli.Run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migrate.lab.BindServer;
 import dev.migrate.lab.TsigKey;
 import dev.migrate.lab.UnboundServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,15 +33,6 @@ class CheckCommandLabTest {
 
     @TempDir
     Path tmp;
-
-    record Run(int code, String out, String err) {}
-
-    static Run migrate(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     Path plan(int primary, int secondary, int resolver) throws Exception {
         Files.createDirectories(tmp.resolve("zones"));

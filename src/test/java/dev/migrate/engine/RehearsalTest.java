@@ -1,13 +1,13 @@
 package dev.migrate.engine;
 
+import static dev.migrate.testing.Cli.migrate;
+
+import dev.migrate.testing.Cli.Run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.migrate.cli.Main;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,17 +31,8 @@ class RehearsalTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-        JsonNode json() throws IOException {
-            return JSON.readTree(out);
-        }
-    }
-
-    static Run migrate(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    static JsonNode json(Run r) throws IOException {
+        return JSON.readTree(r.out());
     }
 
     /** A copy of plans/ so that nothing a test does can touch the project's example. */
@@ -69,7 +60,7 @@ class RehearsalTest {
         assertThat(Files.readAllBytes(plan.resolveSibling("zones/example.com.zone"))).isEqualTo(before);
         assertThat(plan.resolveSibling(".migrate")).doesNotExist();
 
-        JsonNode j = migrate("rehearse", plan.toString(), "--output", "json").json();
+        JsonNode j = json(migrate("rehearse", plan.toString(), "--output", "json"));
         List<String> phases = new ArrayList<>();
         for (JsonNode s : j.get("steps")) {
             assertThat(s.get("result").asText()).as(s.toString()).isEqualTo("done");
@@ -84,7 +75,7 @@ class RehearsalTest {
         Path plan = examplePlan();
         Run r = migrate("rehearse", plan.toString(), "--fail-check", "web", "--output", "json");
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(3);
-        JsonNode j = r.json();
+        JsonNode j = json(r);
         JsonNode last = j.get("steps").get(j.get("steps").size() - 1);
         assertThat(last.get("phase").asText()).isEqualTo("verify");
         assertThat(last.get("result").asText()).isEqualTo("failed");
@@ -100,7 +91,7 @@ class RehearsalTest {
         Path plan = examplePlan();
         Run r = migrate("rehearse", plan.toString(), "--lagging-server", "--output", "json");
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(3);
-        JsonNode j = r.json();
+        JsonNode j = json(r);
         JsonNode last = j.get("steps").get(j.get("steps").size() - 1);
         assertThat(last.get("phase").asText()).isEqualTo("confirm");
         assertThat(last.get("result").asText()).isEqualTo("rolled back");
@@ -121,7 +112,7 @@ class RehearsalTest {
         Path plan = examplePlan();
         Run r = migrate("rehearse", plan.toString(), "--late", "lower-ttl=70h", "--output", "json");
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(4);
-        JsonNode j = r.json();
+        JsonNode j = json(r);
         Instant planned = Instant.parse(j.get("plannedSwap").asText());
         Instant actual = Instant.parse(j.get("actualSwap").asText());
         Instant earliest = Instant.parse(j.get("earliestSafeSwap").asText());
@@ -144,7 +135,7 @@ class RehearsalTest {
                 .map(l -> l.replace(", checks: [web, smtp]", "")).toList();
         Files.write(plan, kept);
         assertThat(String.join("\n", kept)).doesNotContain("connectTo").contains("action: verify");
-        JsonNode j = migrate("rehearse", plan.toString(), "--output", "json").json();
+        JsonNode j = json(migrate("rehearse", plan.toString(), "--output", "json"));
         assertThat(j.get("exitCode").asInt()).isZero();
         Set<String> instants = new LinkedHashSet<>();
         j.get("steps").forEach(s -> instants.add(s.get("at").asText()));

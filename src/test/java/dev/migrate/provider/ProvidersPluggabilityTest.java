@@ -1,13 +1,13 @@
 package dev.migrate.provider;
 
+import static dev.migrate.testing.Cli.migrate;
+
+import dev.migrate.testing.Cli.Run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.migrate.cli.Main;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,15 +100,6 @@ class ProvidersPluggabilityTest {
             out.closeEntry();
         }
         return providers;
-    }
-
-    record Run(int code, String out, String err) {}
-
-    static Run migrate(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
     }
 
     @Test
