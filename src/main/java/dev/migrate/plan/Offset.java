@@ -2,19 +2,18 @@ package dev.migrate.plan;
 
 import java.time.Duration;
 import java.time.Instant;
+import dev.migrate.support.Durations;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A phase's distance from the cutover instant T, written {@code T}, {@code T+90s}, {@code T-1h30m}, {@code T+2d}. */
 public record Offset(Duration fromCutover, String text) {
     private static final Pattern FORM = Pattern.compile("T(?:([+-])((?:\\d+[smhd])+))?");
-    private static final Pattern PART = Pattern.compile("(\\d+)([smhd])");
-
     /**
      * Farthest a phase may be from T. Far beyond any real migration, and near enough that T plus the
      * offset is always an instant the clock can hold (an unbounded one overflowed into a crash).
      */
-    public static final Duration LIMIT = Duration.ofDays(36500);
+    public static final Duration LIMIT = Durations.LIMIT;
 
     /** True when {@code text} has the form of an offset, whatever its size. */
     public static boolean wellFormed(String text) {
@@ -28,22 +27,13 @@ public record Offset(Duration fromCutover, String text) {
             throw new IllegalArgumentException("'" + text + "' is not an offset from T (use T, T+90s, T-1h30m, T+2d; units s m h d)");
         }
         if (m.group(1) == null) return new Offset(Duration.ZERO, t);
-        Duration d = Duration.ZERO;
-        Matcher p = PART.matcher(m.group(2));
+        Duration d;
         try {
-            while (p.find()) {
-                long n = Long.parseLong(p.group(1));
-                d = d.plus(switch (p.group(2)) {
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                });
-            }
-        } catch (ArithmeticException | NumberFormatException e) {
+            // The form is already checked, so the only way the units can be refused is being too large.
+            d = Durations.parse(m.group(2));
+        } catch (IllegalArgumentException e) {
             throw tooFar(text);
         }
-        if (d.compareTo(LIMIT) > 0) throw tooFar(text);
         return new Offset(m.group(1).equals("-") ? d.negated() : d, t);
     }
 
