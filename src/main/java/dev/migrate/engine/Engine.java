@@ -464,11 +464,9 @@ public final class Engine {
             throws IOException, EngineException {
         Map<String, List<RRsetChange>> perZone = new LinkedHashMap<>();
         for (RRsetChange c : changes) perZone.computeIfAbsent(c.zone(), z -> new ArrayList<>()).add(c);
-        int size = provider.capabilities().maxBatch();
         for (Map.Entry<String, List<RRsetChange>> e : perZone.entrySet()) {
-            List<RRsetChange> all = e.getValue();
-            for (int i = 0; i < all.size(); i += size) {
-                writeBatch(j, phase, e.getKey(), all.subList(i, Math.min(all.size(), i + size)), info);
+            for (List<RRsetChange> batch : provider.batches(e.getKey(), e.getValue())) {
+                writeBatch(j, phase, e.getKey(), batch, info);
             }
         }
     }

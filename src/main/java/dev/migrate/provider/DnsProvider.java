@@ -32,6 +32,22 @@ public interface DnsProvider extends AutoCloseable {
      */
     void apply(String zone, List<RRsetChange> batch) throws ProviderException;
 
+    /**
+     * Splits one zone's changes into the batches this provider applies one request (one UPDATE message,
+     * one API call) each, in order. The engine journals each batch on its own, so a batch must be what
+     * the provider applies as a unit: where a request has limits beyond a count of RRsets (bytes in a DNS
+     * message, records or characters in an API request) the adapter overrides this. The default cuts the
+     * list into runs of {@link Capabilities#maxBatch()}.
+     */
+    default List<List<RRsetChange>> batches(String zone, List<RRsetChange> changes) {
+        int size = capabilities().maxBatch();
+        List<List<RRsetChange>> out = new java.util.ArrayList<>();
+        for (int i = 0; i < changes.size(); i += size) {
+            out.add(List.copyOf(changes.subList(i, Math.min(changes.size(), i + size))));
+        }
+        return out;
+    }
+
     /** A one-line description safe to print (no credentials), e.g. {@code rfc2136 127.0.0.1:5301}. */
     String describe();
 
