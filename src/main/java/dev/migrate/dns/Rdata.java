@@ -1,6 +1,7 @@
 package dev.migrate.dns;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,17 +36,111 @@ public final class Rdata {
     /**
      * Parses {@code text} as {@code type} data, relative names taken against {@code origin}, and returns
      * dnsjava's presentation form. Throws IllegalArgumentException with the parser's reason.
+     *
+     * <p>Text that is not ASCII is taken as UTF-8 and written as {@code \DDD} escapes of its octets before
+     * dnsjava sees it: dnsjava's tokenizer reads a string's UTF-8 octets as characters, and encoding those
+     * again stored "Café" as "Caf\195\131\194\169". A control character (a newline above all) is refused:
+     * to the zone-file syntax it ends the record, and dnsjava silently drops whatever follows it.
      */
     public static String normalise(String type, String text, String origin) {
         int t = Type.value(canonicalType(type));
+        int bad = firstControl(text);
+        if (bad >= 0) {
+            int c = text.codePointAt(bad);
+            throw new IllegalArgumentException("'" + Names.printable(text) + "' holds a control character ("
+                    + Names.codePoint(c) + ") at character " + (text.codePointCount(0, bad) + 1) + ": record data is"
+                    + " one line of text; write a byte that must be in it as \\DDD (e.g. \\010 for a newline)");
+        }
         try {
             Name o = Names.toName(origin);
-            Record r = Record.fromString(o, t, DClass.IN, 0, text, o);
+            Record r = Record.fromString(o, t, DClass.IN, 0, utf8Escaped(text), o);
             return r.rdataToString();
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new IllegalArgumentException("'" + text + "' is not valid " + Type.string(t) + " data: " + why, e);
+            throw new IllegalArgumentException("'" + Names.printable(text) + "' is not valid " + Type.string(t)
+                    + " data: " + why, e);
         }
+    }
+
+    /**
+     * Record data as an operator wrote it in a plan: as {@link #normalise}, and also refusing what would be
+     * zone-file syntax rather than data, which dnsjava would otherwise quietly act on: a {@code ;} outside
+     * quotes (the rest is a comment, and dropped), parentheses outside quotes (they join lines), and
+     * characters that are not ASCII outside quotes in anything but TXT/SPF (a host name must be written in
+     * its ASCII form, xn--..., and is not guessed here).
+     */
+    public static String parseWritten(String type, String text, String origin) {
+        String t = canonicalType(type);
+        boolean quoted = false;
+        boolean escaped = false;
+        for (int i = 0; i < text.length(); i = text.offsetByCodePoints(i, 1)) {
+            int c = text.codePointAt(i);
+            int at = text.codePointCount(0, i) + 1;
+            if (c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 || invisible(c)) {
+                throw new IllegalArgumentException("a control or invisible character (" + Names.codePoint(c) + ") at"
+                        + " character " + at + ": record data is one line of visible text; write a byte that must be"
+                        + " in it as \\DDD (e.g. \\010 for a newline)");
+            }
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && c == ';') {
+                throw new IllegalArgumentException("a ';' outside quotes at character " + at + " would start a"
+                        + " zone-file comment and drop the rest: put the text in quotes");
+            } else if (!quoted && (c == '(' || c == ')')) {
+                throw new IllegalArgumentException("a '" + (char) c + "' outside quotes at character " + at
+                        + " is zone-file syntax (it joins lines): put the text in quotes");
+            } else if (!quoted && c >= 0x80 && !t.equals("TXT") && !t.equals("SPF")) {
+                throw new IllegalArgumentException("'" + new String(Character.toChars(c)) + "' at character " + at
+                        + " is not ASCII: write an internationalised host name in its ASCII form (xn--...)");
+            }
+        }
+        return normalise(t, text, origin);
+    }
+
+    /** Index of the first control character (C0, DEL, C1, line and paragraph separators), or -1. */
+    private static int firstControl(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 || c == '\u2028' || c == '\u2029') return i;
+        }
+        return -1;
+    }
+
+    /** Format characters (bidi overrides, zero-width joiners) and separators that would hide in a message. */
+    private static boolean invisible(int c) {
+        int type = Character.getType(c);
+        return type == Character.FORMAT || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+                || type == Character.SURROGATE || type == Character.UNASSIGNED || type == Character.PRIVATE_USE;
+    }
+
+    /**
+     * Every character beyond ASCII as {@code \DDD} escapes of its UTF-8 octets (RFC 1035 §5.1), so dnsjava
+     * reads each octet once. {@code \é} (an escaped é) means é, as {@code \X} means X.
+     */
+    static String utf8Escaped(String text) {
+        boolean ascii = true;
+        for (int i = 0; i < text.length() && ascii; i++) ascii = text.charAt(i) < 0x80;
+        if (ascii) return text;
+        StringBuilder b = new StringBuilder(text.length() + 16);
+        boolean escaped = false;
+        for (int i = 0; i < text.length(); i = text.offsetByCodePoints(i, 1)) {
+            int c = text.codePointAt(i);
+            if (c < 0x80) {
+                b.appendCodePoint(c);
+                escaped = !escaped && c == '\\';
+                continue;
+            }
+            if (escaped) b.setLength(b.length() - 1); // "\é" is é: the escape is replaced by the octets' own
+            escaped = false;
+            for (byte o : new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8)) {
+                b.append('\\').append(String.format("%03d", o & 0xff));
+            }
+        }
+        return b.toString();
     }
 
     public static List<String> normaliseAll(String type, List<String> texts, String origin) {
