@@ -1,5 +1,7 @@
 package dev.migrate.cli;
 
+import dev.migrate.dns.Names;
+import dev.migrate.support.Times;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -19,12 +21,18 @@ public final class CommonOptions {
     public Clock clock() {
         String n = now != null ? now : System.getenv("MIGRATE_NOW");
         if (n == null || n.isBlank()) return Clock.systemUTC();
+        Instant t;
         try {
-            return Clock.fixed(OffsetDateTime.parse(n.trim()).toInstant(), ZoneOffset.UTC);
+            t = OffsetDateTime.parse(n.trim()).toInstant();
         } catch (DateTimeParseException e) {
-            throw new CliException(ExitCode.INVALID, "--now/MIGRATE_NOW '" + n
+            throw new CliException(ExitCode.INVALID, "--now/MIGRATE_NOW '" + Names.printable(n)
                     + "' is not an ISO-8601 instant with an offset, e.g. 2026-12-01T02:00:00Z");
         }
+        if (!Times.inRange(t)) {
+            throw new CliException(ExitCode.INVALID, "--now/MIGRATE_NOW '" + n.trim() + "' is outside the years "
+                    + Times.RANGE + "; give an instant in them, e.g. 2026-12-01T02:00:00Z");
+        }
+        return Clock.fixed(t, ZoneOffset.UTC);
     }
 
     /** True when the clock was overridden: time does not pass by itself then. */

@@ -1,5 +1,6 @@
 package dev.migrate.cli;
 
+import dev.migrate.dns.Names;
 import dev.migrate.plan.PlanError;
 import dev.migrate.plan.PlanException;
 import dev.migrate.provider.ProviderException;
@@ -42,13 +43,20 @@ public final class Main implements Runnable {
             return ExitCode.INVALID;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, err, verbose));
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (Error e) {
+            // picocli hands only Exceptions to the handler; an Error (out of memory, a stack overflow) would
+            // reach the operator as the JVM's stack trace. It is reported like any failure instead.
+            code = report(e, err, verbose);
+        }
         out.flush();
         err.flush();
         return code;
     }
 
-    static int report(Exception ex, PrintWriter err, boolean verbose) {
+    static int report(Throwable ex, PrintWriter err, boolean verbose) {
         Redactor r = Redactor.global();
         int code;
         if (ex instanceof CliException c) {
@@ -62,8 +70,18 @@ public final class Main implements Runnable {
         } else if (ex instanceof ProviderException p) {
             err.println("migrate: " + r.redact(p.getMessage()));
             code = p.kind() == ProviderException.Kind.CONFLICT ? ExitCode.BLOCKED : ExitCode.FAILURE;
+        } else if (ex instanceof OutOfMemoryError) {
+            err.println("migrate: out of memory (Java may use at most " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                    + " MiB here); nothing more was done. Give it more with MIGRATE_JAVA_OPTS=-Xmx2g (or java -Xmx2g),"
+                    + " or check that the zones and files the plan names are the ones meant");
+            code = ExitCode.FAILURE;
+        } else if (ex instanceof StackOverflowError) {
+            err.println("migrate: the input nests too deeply to be read (stack overflow); nothing more was done"
+                    + (verbose ? "" : " (run with --verbose for details)"));
+            code = ExitCode.FAILURE;
         } else {
-            err.println("migrate: unexpected " + ex.getClass().getSimpleName() + ": " + r.redact(String.valueOf(ex.getMessage()))
+            err.println("migrate: unexpected " + (ex instanceof Error ? "internal error " : "")
+                    + ex.getClass().getSimpleName() + ": " + r.redact(Names.printable(String.valueOf(ex.getMessage())))
                     + (verbose ? "" : " (run with --verbose for details)"));
             code = ExitCode.FAILURE;
         }

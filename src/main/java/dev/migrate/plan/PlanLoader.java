@@ -8,22 +8,33 @@ import dev.migrate.plan.YamlTree.ListNode;
 import dev.migrate.plan.YamlTree.MapNode;
 import dev.migrate.plan.YamlTree.Node;
 import dev.migrate.plan.YamlTree.Scalar;
+import dev.migrate.provider.ProviderConfig;
+import dev.migrate.provider.ProviderFactory;
+import dev.migrate.provider.SettingError;
 import dev.migrate.support.Durations;
+import dev.migrate.support.IoProblems;
+import dev.migrate.support.Times;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -57,23 +68,75 @@ public final class PlanLoader {
     /** Which provider types exist and the keys each accepts; unknown keys in {@code provider:} are errors. */
     private final Function<String, Set<String>> providerKeys;
     private final Set<String> providerTypes;
+    /** The adapters, to check their settings as the plan loads; empty when only keys are known. */
+    private final Map<String, ProviderFactory> factories;
 
+    /** A loader that knows each provider type's keys but does not check their values. */
     public PlanLoader(Map<String, Set<String>> providerKeysByType) {
         Map<String, Set<String>> copy = Map.copyOf(providerKeysByType);
         this.providerKeys = copy::get;
         this.providerTypes = copy.keySet();
+        this.factories = Map.of();
     }
 
+    /**
+     * A loader that also has each adapter check its settings ({@link ProviderFactory#validate}), so a bad
+     * server, URL, batch size or secret file is an error at its key's file:line:column.
+     */
+    public PlanLoader(Collection<? extends ProviderFactory> factories) {
+        Map<String, ProviderFactory> byType = new HashMap<>();
+        for (ProviderFactory f : factories) byType.putIfAbsent(f.type(), f);
+        this.factories = Map.copyOf(byType);
+        Map<String, Set<String>> keys = new HashMap<>();
+        byType.forEach((t, f) -> keys.put(t, f.keys()));
+        Map<String, Set<String>> copy = Map.copyOf(keys);
+        this.providerKeys = copy::get;
+        this.providerTypes = copy.keySet();
+    }
+
+    /** Largest plan file read, in bytes (see {@link YamlTree#MAX_CHARS}). */
+    static final int MAX_BYTES = YamlTree.MAX_CHARS;
+
     public Plan load(Path file) throws PlanException {
-        String text;
-        try {
-            text = Files.readString(file);
+        return load(new StringReader(read(file)), file);
+    }
+
+    /**
+     * The plan file's text: at most {@link #MAX_BYTES}, UTF-8, refused in words (no such file, a directory,
+     * permission denied) rather than with an exception's name.
+     */
+    static String read(Path file) throws PlanException {
+        Location top = new Location(file, 1, 1);
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
         } catch (NoSuchFileException e) {
-            throw new PlanException(new PlanError(new Location(file, 1, 1), "no such plan file"));
+            throw new PlanException(new PlanError(top, "no such plan file"));
         } catch (IOException e) {
-            throw new PlanException(new PlanError(new Location(file, 1, 1), "cannot read the plan file: " + e.getMessage()));
+            throw new PlanException(new PlanError(top, "cannot read the plan file: " + IoProblems.describe(e)));
         }
-        return load(new StringReader(text), file);
+        if (bytes.length > MAX_BYTES) {
+            throw new PlanException(new PlanError(top, "the plan file is larger than " + MAX_BYTES / (1024 * 1024)
+                    + " MiB: a plan names its changes (use rewrite rules to move many records at once); is it the"
+                    + " right file?"));
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            int line = 1;
+            int bad = firstBadUtf8(bytes);
+            for (int i = 0; i < bad; i++) if (bytes[i] == '\n') line++;
+            throw new PlanException(new PlanError(new Location(file, line, 1), "the plan file is not UTF-8 text (byte "
+                    + (bad + 1) + " on line " + line + "); save it as UTF-8"));
+        }
+    }
+
+    private static int firstBadUtf8(byte[] bytes) {
+        var decoder = StandardCharsets.UTF_8.newDecoder();
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        var out = java.nio.CharBuffer.allocate(bytes.length + 1);
+        decoder.decode(in, out, true);
+        return in.position();
     }
 
     public Plan load(Reader in, Path file) throws PlanException {
@@ -115,9 +178,21 @@ public final class PlanLoader {
             List<CheckSpec> checks = checks(top);
             List<PhaseSpec> phases = phases(top, checks);
             Propagation propagation = propagation(top);
+            if (cutover != null) phaseInstants(cutover, phases);
 
             if (!errors.isEmpty()) throw new PlanException(errors);
             return new Plan(file, name, cutover, provider, zones, ttl, changes, rewrites, phases, checks, propagation);
+        }
+
+        /** Each phase's instant, T plus its offset, in the years the clock and the journal can hold. */
+        void phaseInstants(Instant cutover, List<PhaseSpec> phases) {
+            for (PhaseSpec p : phases) {
+                Instant at = p.at().from(cutover);
+                if (!Times.inRange(at)) {
+                    error(p.loc(), "phase " + p.id() + " (" + p.at().text() + ") falls at " + at + ", outside the"
+                            + " years " + Times.RANGE + ": move the cutover or the phase");
+                }
+            }
         }
 
         // ---- top-level blocks ----
@@ -132,7 +207,12 @@ public final class PlanLoader {
             String s = scalar(n, "an ISO-8601 instant with an offset, e.g. 2026-12-01T02:00:00Z");
             if (s == null) return null;
             try {
-                return OffsetDateTime.parse(s.trim()).toInstant();
+                Instant t = OffsetDateTime.parse(s.trim()).toInstant();
+                if (!Times.inRange(t)) {
+                    error(n.at(), "found '" + s.trim() + "', expected an instant in the years " + Times.RANGE);
+                    return null;
+                }
+                return t;
             } catch (DateTimeParseException e) {
                 try {
                     LocalDateTime.parse(s.trim());
@@ -175,10 +255,40 @@ public final class PlanLoader {
                             + " variable) or " + e.key() + "File (a file)");
                 }
             }
+            for (Entry e : m.entries().values()) {
+                if (e.value() instanceof Scalar sc && sc.text() == null) {
+                    error(e.keyAt(), "found nothing for '" + e.key() + "' in provider " + type + ", expected a value");
+                }
+            }
             @SuppressWarnings("unchecked")
             Map<String, Object> settings = (Map<String, Object>) m.plain();
             settings.remove("type");
+            settings.values().removeIf(java.util.Objects::isNull);
+            ProviderFactory factory = factories.get(type);
+            if (factory != null) {
+                // Environment variables are not known when a plan loads: the adapter only checks that one is named.
+                ProviderConfig config = new ProviderConfig(type, settings, baseDir(), name -> null, Clock.systemUTC());
+                for (SettingError e : factory.validate(config)) error(keyAt(m, e.key()), e.message());
+            }
             return new ProviderSpec(type, settings, m.at());
+        }
+
+        Path baseDir() {
+            Path parent = file.toAbsolutePath().getParent();
+            return parent == null ? Path.of(".").toAbsolutePath() : parent;
+        }
+
+        /** Where a key of the provider block is written ("tsig.secretFile"), or the nearest written parent. */
+        Location keyAt(MapNode block, String path) {
+            Location at = block.at();
+            MapNode m = block;
+            for (String k : path.isEmpty() ? new String[0] : path.split("\\.")) {
+                Entry e = m == null ? null : m.entries().get(k);
+                if (e == null) break;
+                at = e.keyAt();
+                m = e.value() instanceof MapNode inner ? inner : null;
+            }
+            return at;
         }
 
         List<String> zones(MapNode top) {
@@ -193,11 +303,14 @@ public final class PlanLoader {
                     error(s.at(), "found an empty zone name, expected a zone such as example.com");
                     continue;
                 }
-                String z = Names.canonical(s.text().trim());
-                String bad = Names.syntaxError(z);
-                if (bad != null) {
-                    error(s.at(), "found '" + s.text() + "', expected a domain name: " + bad);
-                } else if (out.contains(z)) {
+                String z;
+                try {
+                    z = zoneName(s.text());
+                } catch (IllegalArgumentException e) {
+                    error(s.at(), "found '" + Names.printable(s.text()) + "', expected a zone name: " + e.getMessage());
+                    continue;
+                }
+                if (out.contains(z)) {
                     error(s.at(), "zone '" + s.text() + "' is listed twice");
                 } else {
                     out.add(z);
@@ -266,10 +379,12 @@ public final class PlanLoader {
                             + " write): change something else");
                     continue;
                 }
-                String name = Names.resolve(written, zone);
-                String bad = Names.syntaxError(name);
-                if (bad != null) {
-                    error(m.get("name").at(), "found '" + written + "', expected a domain name: " + bad);
+                String name;
+                try {
+                    name = Names.parseWritten(written, zone);
+                } catch (IllegalArgumentException e) {
+                    error(m.get("name").at(), "found '" + Names.printable(written) + "', expected a domain name: "
+                            + e.getMessage());
                     continue;
                 }
                 if (!Names.inZone(name, zone)) {
@@ -313,7 +428,13 @@ public final class PlanLoader {
             if (zn != null) {
                 String z = scalar(zn, "one of the plan's zones " + zones);
                 if (z == null) return null;
-                String c = Names.canonical(z.trim());
+                String c;
+                try {
+                    c = zoneName(z);
+                } catch (IllegalArgumentException e) {
+                    error(zn.at(), "found '" + Names.printable(z) + "', expected one of the plan's zones: " + e.getMessage());
+                    return null;
+                }
                 if (!zones.contains(c)) {
                     List<String> bare = zones.stream().map(x -> x.substring(0, x.length() - 1)).toList();
                     error(zn.at(), "zone '" + z + "' is not in 'zones' " + bare
@@ -325,9 +446,17 @@ public final class PlanLoader {
             if (zones.size() == 1) return zones.get(0);
             if (zones.isEmpty()) return null;
             if (written != null && written.trim().endsWith(".")) {
+                String absolute;
+                try {
+                    absolute = Names.parseWritten(written, ".");
+                } catch (IllegalArgumentException e) {
+                    error(m.get("name").at(), "found '" + Names.printable(written) + "', expected a domain name: "
+                            + e.getMessage());
+                    return null;
+                }
                 String best = null;
                 for (String z : zones) {
-                    if (Names.inZone(written.trim(), z) && (best == null || z.length() > best.length())) best = z;
+                    if (Names.inZone(absolute, z) && (best == null || z.length() > best.length())) best = z;
                 }
                 if (best != null) return best;
                 error(m.get("name").at(), "name '" + written + "' is in none of the plan's zones " + zones);
@@ -348,9 +477,10 @@ public final class PlanLoader {
                     continue;
                 }
                 try {
-                    out.add(Rdata.normalise(type, s.text(), zone));
+                    out.add(Rdata.parseWritten(type, s.text(), zone));
                 } catch (IllegalArgumentException e) {
-                    error(s.at(), "found '" + s.text() + "', expected " + expectedData(type) + ": " + e.getMessage());
+                    error(s.at(), "found '" + Names.printable(s.text()) + "', expected " + expectedData(type) + ": "
+                            + e.getMessage());
                     ok = false;
                 }
             }
@@ -737,6 +867,15 @@ public final class PlanLoader {
             if (s != null) error(n.at(), "found '" + s + "', expected true or false");
             return dflt;
         }
+    }
+
+    /** A zone as written in 'zones' or 'zone:': absolute whether or not it ends with a dot, no wildcard. */
+    static String zoneName(String written) {
+        String z = Names.parseWritten(written, ".");
+        if (z.startsWith("*.") || z.equals("*.")) {
+            throw new IllegalArgumentException("a zone's name has no wildcard");
+        }
+        return z;
     }
 
     static String expectedData(String type) {

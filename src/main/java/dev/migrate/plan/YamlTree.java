@@ -5,13 +5,17 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -62,14 +66,28 @@ final class YamlTree {
         }
     }
 
+    /**
+     * Most characters a plan may hold; SnakeYAML's own limit is set just above it so that ours is the one an
+     * operator meets. A plan names its changes; mass changes are rewrite rules, so this is far beyond need.
+     */
+    static final int MAX_CHARS = 4 * 1024 * 1024;
+
+    /**
+     * Most values a plan may hold once its aliases are resolved: an alias copies its anchor, and anchors of
+     * aliases of anchors grow exponentially (the "billion laughs"); far more than any real plan holds.
+     */
+    static final int MAX_VALUES = 100_000;
+
     static Node parse(Reader in, Path file) throws PlanException {
-        YAMLFactory f = new YAMLFactory();
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(MAX_CHARS + 1024);
+        YAMLFactory f = YAMLFactory.builder().loaderOptions(options).build();
         try (JsonParser p = f.createParser(in)) {
             JsonToken t = p.nextToken();
             if (t == null) {
                 throw new PlanException(new PlanError(new Location(file, 1, 1), "the plan file is empty"));
             }
-            Node root = read(p, t, file);
+            Node root = new Reading(p, file).read(t);
             if (p.nextToken() != null) {
                 throw new PlanException(new PlanError(loc(p.currentTokenLocation(), file),
                         "a plan file holds one YAML document; found another after the first"));
@@ -110,36 +128,94 @@ final class YamlTree {
         return null;
     }
 
-    private static Node read(JsonParser p, JsonToken t, Path file) throws IOException, PlanException {
-        Location at = loc(p.currentTokenLocation(), file);
-        switch (t) {
-            case START_OBJECT: {
-                Map<String, Entry> m = new LinkedHashMap<>();
-                JsonToken k;
-                while ((k = p.nextToken()) == JsonToken.FIELD_NAME) {
-                    String key = p.currentName();
-                    Location keyAt = loc(p.currentTokenLocation(), file);
-                    Node v = read(p, p.nextToken(), file);
-                    if (m.containsKey(key)) {
-                        throw new PlanException(new PlanError(keyAt, "'" + key + "' is given twice in this block"
-                                + " (first at line " + m.get(key).keyAt().line() + ")"));
+    /**
+     * One document being read. YAML anchors ({@code &web}) and aliases ({@code *web}) are resolved: an alias
+     * stands for the node its anchor marks, which keeps the anchor's file:line:column (where its text is).
+     * Jackson hands an alias over as a plain string of the anchor's name, so without this {@code *web}
+     * silently became the text "web".
+     */
+    private static final class Reading {
+        final JsonParser p;
+        final Path file;
+        final Map<String, Node> anchors = new HashMap<>();
+        final Map<Node, Integer> sizes = new IdentityHashMap<>();
+        long values;
+
+        Reading(JsonParser p, Path file) {
+            this.p = p;
+            this.file = file;
+        }
+
+        Node read(JsonToken t) throws IOException, PlanException {
+            Location at = loc(p.currentTokenLocation(), file);
+            if (p instanceof YAMLParser y && y.isCurrentAlias()) return alias(p.getText(), at);
+            String anchor = p instanceof YAMLParser y ? y.getObjectId() : null;
+            Node n;
+            int size = 1;
+            switch (t) {
+                case START_OBJECT: {
+                    Map<String, Entry> m = new LinkedHashMap<>();
+                    JsonToken k;
+                    while ((k = p.nextToken()) == JsonToken.FIELD_NAME) {
+                        String key = p.currentName();
+                        Location keyAt = loc(p.currentTokenLocation(), file);
+                        if (key.equals("<<")) {
+                            throw new PlanException(new PlanError(keyAt, "YAML merge keys (<<) are not taken in a"
+                                    + " plan: write the keys out, or use an alias (*name) for a whole value"));
+                        }
+                        if (p instanceof YAMLParser y && y.isCurrentAlias()) {
+                            throw new PlanException(new PlanError(keyAt, "an alias (*" + key + ") cannot be a key"));
+                        }
+                        Node v = read(p.nextToken());
+                        if (m.containsKey(key)) {
+                            throw new PlanException(new PlanError(keyAt, "'" + key + "' is given twice in this block"
+                                    + " (first at line " + m.get(key).keyAt().line() + ")"));
+                        }
+                        m.put(key, new Entry(key, keyAt, v));
+                        size += sizes.getOrDefault(v, 1);
                     }
-                    m.put(key, new Entry(key, keyAt, v));
+                    n = new MapNode(at, m);
+                    break;
                 }
-                return new MapNode(at, m);
-            }
-            case START_ARRAY: {
-                List<Node> items = new ArrayList<>();
-                JsonToken n;
-                while ((n = p.nextToken()) != JsonToken.END_ARRAY) {
-                    items.add(read(p, n, file));
+                case START_ARRAY: {
+                    List<Node> items = new ArrayList<>();
+                    JsonToken i;
+                    while ((i = p.nextToken()) != JsonToken.END_ARRAY) {
+                        Node v = read(i);
+                        items.add(v);
+                        size += sizes.getOrDefault(v, 1);
+                    }
+                    n = new ListNode(at, items);
+                    break;
                 }
-                return new ListNode(at, items);
+                case VALUE_NULL:
+                    n = new Scalar(at, null);
+                    break;
+                default:
+                    n = new Scalar(at, p.getText());
             }
-            case VALUE_NULL:
-                return new Scalar(at, null);
-            default:
-                return new Scalar(at, p.getText());
+            count(1, at);
+            if (size > 1) sizes.put(n, size);
+            if (anchor != null) anchors.put(anchor, n);
+            return n;
+        }
+
+        Node alias(String name, Location at) throws PlanException {
+            Node n = anchors.get(name);
+            if (n == null) {
+                throw new PlanException(new PlanError(at, "the alias *" + name + " names no anchor (&" + name
+                        + ") written before it"));
+            }
+            count(sizes.getOrDefault(n, 1), at);
+            return n;
+        }
+
+        void count(int more, Location at) throws PlanException {
+            values += more;
+            if (values > MAX_VALUES) {
+                throw new PlanException(new PlanError(at, "the plan holds more than " + MAX_VALUES + " values once its"
+                        + " aliases are resolved: aliases of aliases multiply; write the plan out plainly"));
+            }
         }
     }
 

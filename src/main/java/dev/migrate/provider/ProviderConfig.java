@@ -40,6 +40,27 @@ public record ProviderConfig(
         return baseDir.resolve(require(key)).normalize();
     }
 
+    /**
+     * A whole number between {@code min} and {@code max}, or empty when the key is not given. The error
+     * quotes what was found and says what was expected.
+     */
+    public java.util.OptionalInt integer(String key, int min, int max, String expected) throws ProviderException {
+        Optional<String> s = string(key);
+        if (s.isEmpty()) return java.util.OptionalInt.empty();
+        String t = s.get().trim();
+        long v;
+        try {
+            v = Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            v = Long.MIN_VALUE;
+        }
+        if (v < min || v > max) {
+            throw new ProviderException(ProviderException.Kind.INVALID, "provider " + type + ": '" + key + "' is '"
+                    + dev.migrate.dns.Names.printable(t) + "', expected " + expected);
+        }
+        return java.util.OptionalInt.of((int) v);
+    }
+
     @SuppressWarnings("unchecked")
     public Optional<Map<String, Object>> map(String key) {
         Object v = settings.get(key);
@@ -63,17 +84,19 @@ public record ProviderConfig(
         }
     }
 
+    /** Largest secret file read: a TSIG key file or an API token is well under a kilobyte. */
+    public static final int MAX_SECRET_BYTES = 64 * 1024;
+
     /**
      * Loads the secret named by {@code <base>Env} or {@code <base>File} in {@code block}. The error
      * names the variable or file, never a value.
+     *
+     * @param what the secret as an operator knows it, with its provider: "provider rfc2136: the TSIG secret"
      */
     public Secret secret(Map<String, Object> block, String base, String what) throws ProviderException {
         Object env = block.get(base + "Env");
         Object file = block.get(base + "File");
-        if (env != null && file != null) {
-            throw new ProviderException(ProviderException.Kind.INVALID,
-                    what + ": give either " + base + "Env or " + base + "File, not both");
-        }
+        shape(env, file, base, what);
         if (env != null) {
             String value = environment.apply(env.toString());
             if (value == null || value.isBlank()) {
@@ -82,19 +105,89 @@ public record ProviderConfig(
             }
             return Secret.of(value, "environment variable " + env);
         }
-        if (file != null) {
-            Path p = baseDir.resolve(file.toString()).normalize();
-            try {
-                return Secret.of(Files.readString(p), "file " + p);
-            } catch (IOException e) {
-                throw new ProviderException(ProviderException.Kind.AUTH, what + ": cannot read " + p + ": "
-                        + e.getClass().getSimpleName());
-            } catch (IllegalArgumentException e) {
-                throw new ProviderException(ProviderException.Kind.AUTH, what + ": file " + p + " is empty");
-            }
+        Path p = baseDir.resolve(file.toString()).normalize();
+        String kind = what.substring(what.indexOf(':') + 1).strip(); // "the TSIG secret"
+        String head = what.contains(":") ? what.substring(0, what.indexOf(':') + 1) + " " : "";
+        String text = readSecretFile(p, head + "cannot read " + kind + " file " + p);
+        try {
+            return Secret.of(text, "file " + p);
+        } catch (IllegalArgumentException e) {
+            throw new ProviderException(ProviderException.Kind.AUTH, head + kind + " file " + p + " is empty");
         }
-        throw new ProviderException(ProviderException.Kind.INVALID,
-                what + ": set " + base + "Env (an environment variable) or " + base + "File (a file)");
+    }
+
+    /**
+     * For {@link ProviderFactory#validate}: the secret when it comes from a file (read and checked as
+     * {@link #secret} reads it), empty when it comes from an environment variable, which is not known when
+     * a plan loads. Fails when the block names neither or both.
+     */
+    public java.util.Optional<Secret> secretIfInFile(Map<String, Object> block, String base, String what)
+            throws ProviderException {
+        shape(block.get(base + "Env"), block.get(base + "File"), base, what);
+        if (block.get(base + "File") == null) return java.util.Optional.empty();
+        return java.util.Optional.of(secret(block, base, what));
+    }
+
+    /** The key a secret's problem is about: its {@code ...File} or {@code ...Env} key, or "" for neither. */
+    public static String secretKey(Map<String, Object> block, String base) {
+        if (block.get(base + "File") != null) return base + "File";
+        if (block.get(base + "Env") != null) return base + "Env";
+        return "";
+    }
+
+    private static void shape(Object env, Object file, String base, String what) throws ProviderException {
+        if (env != null && file != null) {
+            throw new ProviderException(ProviderException.Kind.INVALID,
+                    what + ": give either " + base + "Env or " + base + "File, not both");
+        }
+        if (env == null && file == null) {
+            throw new ProviderException(ProviderException.Kind.INVALID,
+                    what + ": set " + base + "Env (an environment variable) or " + base + "File (a file)");
+        }
+        if (env instanceof Map || env instanceof List || file instanceof Map || file instanceof List) {
+            throw new ProviderException(ProviderException.Kind.INVALID,
+                    what + ": " + (file != null ? base + "File" : base + "Env") + " takes one name, found "
+                            + (env instanceof List || file instanceof List ? "a list" : "a block of keys"));
+        }
+    }
+
+    /**
+     * The text of a secret file, at most {@link #MAX_SECRET_BYTES}, failing in words (no such file, a
+     * directory, permission denied, ...) and never with an exception's class name. Only a regular file is
+     * opened: a FIFO or a device could block or never end.
+     */
+    static String readSecretFile(Path p, String cannot) throws ProviderException {
+        java.nio.file.attribute.BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw new ProviderException(ProviderException.Kind.AUTH, cannot + ": " + dev.migrate.support.IoProblems.describe(e), e);
+        }
+        if (a.isDirectory()) throw new ProviderException(ProviderException.Kind.AUTH, cannot + ": it is a directory");
+        if (!a.isRegularFile()) {
+            throw new ProviderException(ProviderException.Kind.AUTH, cannot + ": it is not a regular file (a FIFO,"
+                    + " socket or device); put the secret in a file of its own");
+        }
+        if (a.size() > MAX_SECRET_BYTES) {
+            throw new ProviderException(ProviderException.Kind.AUTH, cannot + ": it is " + a.size() + " bytes, and a"
+                    + " secret file holds at most " + MAX_SECRET_BYTES / 1024 + " KiB: is it the right file?");
+        }
+        byte[] bytes;
+        try (java.io.InputStream in = Files.newInputStream(p)) {
+            bytes = in.readNBytes(MAX_SECRET_BYTES + 1);
+        } catch (IOException e) {
+            throw new ProviderException(ProviderException.Kind.AUTH, cannot + ": " + dev.migrate.support.IoProblems.describe(e), e);
+        }
+        if (bytes.length > MAX_SECRET_BYTES) {
+            throw new ProviderException(ProviderException.Kind.AUTH, cannot + ": it holds more than "
+                    + MAX_SECRET_BYTES / 1024 + " KiB: is it the right file?");
+        }
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ProviderException(ProviderException.Kind.AUTH, cannot + ": it is not text (UTF-8)");
+        }
     }
 
     public Secret secret(String base, String what) throws ProviderException {

@@ -34,6 +34,17 @@ public final class Redactor {
         return false;
     }
 
+    /**
+     * A server's or a command's text fit to quote in one line of a message: secrets blanked first, then
+     * whitespace runs made single spaces, then cut to {@code max} characters. In that order: a cut made first
+     * could fall inside a secret, and the part before the cut no longer matches it, so it would pass unseen.
+     */
+    public String excerpt(String text, int max) {
+        if (text == null) return "";
+        String t = redact(text).strip().replaceAll("\\s+", " ");
+        return t.length() <= max ? t : t.substring(0, max) + "...";
+    }
+
     public String redact(String text) {
         if (text == null) return null;
         String out = text;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderException.Kind;
+import dev.migrate.secret.Redactor;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -113,11 +114,12 @@ public final class HttpProviders {
         }
     }
 
-    /** A server's text cut to a quotable length, on one line. */
+    /**
+     * A server's text cut to a quotable length, on one line, with every known secret blanked before the cut
+     * (a server may echo the credential back in an error; see {@link Redactor#excerpt}).
+     */
     public static String quote(String text) {
-        if (text == null) return "";
-        String t = text.strip().replaceAll("\\s+", " ");
-        return t.length() <= MAX_QUOTED ? t : t.substring(0, MAX_QUOTED) + "...";
+        return Redactor.global().excerpt(text, MAX_QUOTED);
     }
 
     /** Reads a boolean setting strictly: a typo must not silently mean false. */

@@ -5,7 +5,9 @@ import dev.migrate.provider.DnsProvider;
 import dev.migrate.provider.ProviderConfig;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderFactory;
+import dev.migrate.provider.SettingError;
 import dev.migrate.support.Sleeper;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -31,6 +33,11 @@ public final class Rfc2136ProviderFactory implements ProviderFactory {
     @Override
     public Set<String> keys() {
         return Rfc2136Settings.KEYS;
+    }
+
+    @Override
+    public List<SettingError> validate(ProviderConfig config) {
+        return Rfc2136Settings.problems(config);
     }
 
     @Override

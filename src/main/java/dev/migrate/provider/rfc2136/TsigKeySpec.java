@@ -1,7 +1,9 @@
 package dev.migrate.provider.rfc2136;
 
+import dev.migrate.dns.Names;
 import dev.migrate.provider.ProviderConfig;
 import dev.migrate.provider.ProviderException;
+import dev.migrate.provider.SettingChecks;
 import dev.migrate.secret.Secret;
 import java.util.Base64;
 import java.util.Locale;
@@ -39,26 +41,78 @@ record TsigKeySpec(String name, String algorithm, Secret secret) {
     }
 
     private static TsigKeySpec parseChecked(Map<String, Object> block, ProviderConfig config) throws ProviderException {
+        knownKeys(block);
+        String name = name(block);
+        String alg = algorithm(block);
+        Secret secret = checkedSecret(config.secret(block, "secret", SECRET));
+        return new TsigKeySpec(name, alg, secret);
+    }
+
+    static final String SECRET = "provider rfc2136: the TSIG secret";
+
+    /** The block's problems, each on its key under {@code tsig.}, for the plan loader. */
+    static void problems(Map<String, Object> block, ProviderConfig config, SettingChecks checks) {
+        for (String k : block.keySet()) {
+            if (!KEYS.contains(k)) {
+                checks.check("tsig." + k, () -> {
+                    throw new ProviderException(ProviderException.Kind.INVALID, "provider rfc2136: tsig: unknown key '"
+                            + k + "' (allowed: name, algorithm, secretFile, secretEnv)");
+                });
+            }
+        }
+        checks.scalars("rfc2136", block, "tsig.", "name", "algorithm", "secretFile", "secretEnv")
+                .check(block.containsKey("name") ? "tsig.name" : "tsig", () -> wrapped(() -> name(block)))
+                .check("tsig.algorithm", () -> wrapped(() -> algorithm(block)))
+                .check("tsig." + ProviderConfig.secretKey(block, "secret"), () -> {
+                    var s = config.secretIfInFile(block, "secret", SECRET);
+                    if (s.isPresent()) wrapped(() -> checkedSecret(s.get()));
+                });
+    }
+
+    private interface Step {
+        Object run();
+    }
+
+    private static void wrapped(Step step) throws ProviderException {
+        try {
+            step.run();
+        } catch (IllegalArgumentException e) {
+            throw new ProviderException(ProviderException.Kind.INVALID, "provider rfc2136: " + e.getMessage());
+        }
+    }
+
+    private static void knownKeys(Map<String, Object> block) {
         for (String k : block.keySet()) {
             if (!KEYS.contains(k)) {
                 throw new IllegalArgumentException("tsig: unknown key '" + k + "' (allowed: name, algorithm, secretFile, secretEnv)");
             }
         }
+    }
+
+    private static String name(Map<String, Object> block) {
         Object n = block.get("name");
         if (n == null || n.toString().isBlank()) throw new IllegalArgumentException("tsig: 'name' is missing (the key's name on the server)");
         String name = n.toString().trim();
         try {
             Name.fromString(name, Name.root);
         } catch (TextParseException e) {
-            throw new IllegalArgumentException("tsig: name '" + name + "' is not a valid DNS name: " + e.getMessage());
+            throw new IllegalArgumentException("tsig: name '" + Names.printable(name) + "' is not a valid DNS name: " + e.getMessage());
         }
+        return name;
+    }
+
+    private static String algorithm(Map<String, Object> block) {
         String alg = block.get("algorithm") == null ? DEFAULT_ALGORITHM
                 : block.get("algorithm").toString().trim().toLowerCase(Locale.ROOT);
         if (!ALGORITHMS.contains(alg)) {
-            throw new IllegalArgumentException("tsig: algorithm '" + alg + "' is not supported; use hmac-sha256,"
+            throw new IllegalArgumentException("tsig: algorithm '" + Names.printable(alg) + "' is not supported; use hmac-sha256,"
                     + " hmac-sha384 or hmac-sha512 (hmac-md5 only for servers that have nothing else)");
         }
-        Secret raw = config.secret(block, "secret", "provider rfc2136: tsig");
+        return alg;
+    }
+
+    /** The secret itself out of a BIND key file, and checked to be base64. */
+    private static Secret checkedSecret(Secret raw) {
         Secret secret = raw;
         Matcher m = BIND_SECRET.matcher(raw.reveal());
         if (m.find()) secret = Secret.of(m.group(1), raw.origin());
@@ -70,7 +124,7 @@ record TsigKeySpec(String name, String algorithm, Secret secret) {
             throw new IllegalArgumentException("tsig: the secret in " + secret.origin() + " is not base64"
                     + " (expected the secret from tsig-keygen or keymgr, e.g. in a file of its own)");
         }
-        return new TsigKeySpec(name, alg, secret);
+        return secret;
     }
 
     /**

@@ -30,10 +30,24 @@ public final class SoaSerial {
      * as RFC 1982 allows.
      */
     public static long next(long serial, java.time.Instant now) {
+        if (serial < 0 || serial > MAX) {
+            throw new IllegalArgumentException("SOA serial " + serial + " is outside 0.." + MAX + " (RFC 1035 §3.3.13)");
+        }
         if (looksDateStyle(serial)) {
-            long today = Long.parseLong(DAY.format(now.atOffset(ZoneOffset.UTC).toLocalDate())) * 100;
-            if (Serial.compare(today, serial) > 0) return today;
+            // A date far ahead (a clock set to year 9999) makes a number that is no serial at all: then the
+            // serial counts up by one, as any other does.
+            long today = dayOf(now) * 100;
+            if (today >= 0 && today <= MAX && Serial.compare(today, serial) > 0) return today;
         }
         return Serial.increment(serial);
+    }
+
+    /** Largest SOA serial: an unsigned 32-bit number (RFC 1035 §3.3.13, RFC 1982). */
+    static final long MAX = 0xFFFF_FFFFL;
+
+    /** YYYYMMDD of the instant in UTC; years beyond four digits give a number above any serial. */
+    private static long dayOf(java.time.Instant now) {
+        java.time.LocalDate d = now.atOffset(ZoneOffset.UTC).toLocalDate();
+        return d.getYear() * 10_000L + d.getMonthValue() * 100L + d.getDayOfMonth();
     }
 }

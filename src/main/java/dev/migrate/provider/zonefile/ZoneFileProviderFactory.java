@@ -5,6 +5,8 @@ import dev.migrate.provider.DnsProvider;
 import dev.migrate.provider.ProviderConfig;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderFactory;
+import dev.migrate.provider.SettingChecks;
+import dev.migrate.provider.SettingError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,27 +42,45 @@ public final class ZoneFileProviderFactory implements ProviderFactory {
     }
 
     @Override
+    public List<SettingError> validate(ProviderConfig config) {
+        return new SettingChecks()
+                .scalars("zonefile", config.settings(), "", "directory", "reload", "reloadTimeout", "batchSize")
+                // Whether the directory is there is the provider's state, like a server being up: create()
+                // says so at run time (exit 1). Here only that one is named.
+                .check("directory", () -> config.require("directory"))
+                .check("reloadTimeout", () -> reloadTimeout(config))
+                .check("batchSize", () -> batchSize(config))
+                .errors();
+    }
+
+    @Override
     public DnsProvider create(ProviderConfig config) throws ProviderException {
-        Path dir = config.path("directory");
-        if (!Files.isDirectory(dir)) {
-            throw new ProviderException(ProviderException.Kind.NOT_FOUND, "zone directory " + dir + " does not exist");
-        }
+        Path dir = directory(config);
         List<String> reload = config.string("reload")
                 .map(s -> Arrays.asList(s.trim().split("\\s+"))).orElse(List.of());
-        Duration timeout = config.duration("reloadTimeout").orElse(Duration.ofSeconds(30));
-        int batchSize = ZoneFileProvider.DEFAULT_BATCH;
-        if (config.string("batchSize").isPresent()) {
-            String b = config.string("batchSize").get().trim();
-            try {
-                batchSize = Integer.parseInt(b);
-            } catch (NumberFormatException e) {
-                batchSize = 0;
-            }
-            if (batchSize < 1) {
-                throw new ProviderException(ProviderException.Kind.INVALID,
-                        "provider zonefile: 'batchSize' is '" + b + "', expected a whole number of RRsets, at least 1");
-            }
+        return new ZoneFileProvider(dir, reload, reloadTimeout(config), config.clock(), batchSize(config));
+    }
+
+    private static Path directory(ProviderConfig config) throws ProviderException {
+        Path dir = config.path("directory");
+        if (!Files.isDirectory(dir)) {
+            throw new ProviderException(ProviderException.Kind.NOT_FOUND, "zone directory " + dir
+                    + (Files.exists(dir) ? " is not a directory" : " does not exist"));
         }
-        return new ZoneFileProvider(dir, reload, timeout, config.clock(), batchSize);
+        return dir;
+    }
+
+    private static Duration reloadTimeout(ProviderConfig config) throws ProviderException {
+        Duration timeout = config.duration("reloadTimeout").orElse(Duration.ofSeconds(30));
+        if (timeout.isZero()) {
+            throw new ProviderException(ProviderException.Kind.INVALID, "provider zonefile: 'reloadTimeout' must be"
+                    + " longer than 0s");
+        }
+        return timeout;
+    }
+
+    private static int batchSize(ProviderConfig config) throws ProviderException {
+        return config.integer("batchSize", 1, Integer.MAX_VALUE, "a whole number of RRsets, at least 1")
+                .orElse(ZoneFileProvider.DEFAULT_BATCH);
     }
 }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -35,16 +36,23 @@ public final class ZoneFiles {
 
     /**
      * Reads a master file into RRsets. Records of one RRset with different TTLs are merged at the lowest
-     * TTL (RFC 2181 §5.2 says to treat them so).
+     * TTL (RFC 2181 §5.2 says to treat them so). The file and what it includes are read within the bounds
+     * {@link ZoneFileScan} sets.
      */
     public static ZoneSnapshot read(Path file, String zone) throws IOException {
         String z = Names.canonical(zone);
         Name origin = Names.toName(z);
+        ZoneFileScan.check(file);
         // One map, one lookup per record: this loop runs once per record of zones of 100,000 and more.
         Map<String, Gathering> sets = new LinkedHashMap<>();
+        int records = 0;
         try (Master master = new Master(file.toString(), origin)) {
             Record r;
             while ((r = master.nextRecord()) != null) {
+                if (++records > ZoneFileScan.MAX_RECORDS) {
+                    throw new ZoneFileScan.Refused(file + ": more than " + ZoneFileScan.MAX_RECORDS + " records (with"
+                            + " $INCLUDE and $GENERATE expanded); a zone is read only up to that many");
+                }
                 if (!r.getName().subdomain(origin)) {
                     throw new IOException(file + ": record " + r.getName() + " is outside zone " + z);
                 }
@@ -77,32 +85,66 @@ public final class ZoneFiles {
         }
     }
 
-    /** The zone in master-file form: SOA first, then by owner name in canonical order, then type. */
+    /**
+     * The zone in master-file form: SOA first, then by owner name in canonical order, then type. Every
+     * line is made of dnsjava's presentation forms (RFC 1035 §5.1): each record is parsed from the RRset's
+     * data and printed back, so no text reaches the file that dnsjava would not itself write (a name or data
+     * holding a newline, a space or a {@code ;} comes out escaped, or not at all). Data that does not read back
+     * as it is held (which would write something other than what was journaled) stops the write.
+     */
     public static void write(Writer w, ZoneSnapshot zone) throws IOException {
         w.write("; written by migrate; comments and $INCLUDE structure of the original are not kept\n");
-        w.write("$ORIGIN " + zone.zone() + "\n");
+        w.write("$ORIGIN " + Names.toName(zone.zone()) + "\n");
         List<RRset> sets = new ArrayList<>(zone.rrsets());
         sets.sort(Comparator.comparing((RRset s) -> !s.type().equals("SOA") || !s.name().equals(zone.zone()))
                 .thenComparing(s -> Names.toName(s.name()))
                 .thenComparing(RRset::type));
         int written = 0;
         int half = Math.max(1, sets.size() / 2);
+        StringBuilder line = new StringBuilder(256);
         for (RRset s : sets) {
+            Name owner = Names.toName(s.name());
+            String ownerText = owner.toString();
+            int type = Type.value(s.type());
             for (String d : s.rdata()) {
-                w.write(s.name());
-                w.write('\t');
-                w.write(Long.toString(s.ttl()));
-                w.write("\tIN\t");
-                w.write(s.type());
-                w.write('\t');
-                w.write(d);
-                w.write('\n');
+                line.setLength(0);
+                line.append(ownerText).append('\t').append(s.ttl()).append("\tIN\t").append(Type.string(type))
+                        .append('\t').append(presentation(owner, type, s, d)).append('\n');
+                w.write(line.toString());
             }
             if (++written == half) {
                 w.flush();
                 CrashPoints.reach("zonefile-write-midway");
             }
         }
+    }
+
+    /**
+     * {@code data} as dnsjava prints it after reading it; refuses data that holds a control character (to
+     * dnsjava's reader a newline ends the record and the rest is lost) or that prints differently from how it
+     * is held.
+     */
+    private static String presentation(Name owner, int type, RRset s, String data) throws IOException {
+        for (int i = 0; i < data.length(); i++) {
+            char c = data.charAt(i);
+            if (c < 0x20 || c == 0x7f || c > 0x7e) {
+                throw new IOException("refusing to write " + s.key() + ": its data holds " + (c > 0x7e ? "a character"
+                        + " beyond ASCII" : "a control character") + " (" + String.format("U+%04X", (int) c) + "),"
+                        + " which a zone file cannot hold unescaped");
+            }
+        }
+        String printed;
+        try {
+            printed = Record.fromString(owner, type, DClass.IN, s.ttl(), data, Name.root).rdataToString();
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("refusing to write " + s.key() + ": its data '" + data + "' does not read as "
+                    + Type.string(type) + " data: " + e.getMessage(), e);
+        }
+        if (!printed.equals(data)) {
+            throw new IOException("refusing to write " + s.key() + ": its data '" + data + "' reads back as '" + printed
+                    + "'; the file would not hold what the journal says was written");
+        }
+        return printed;
     }
 
     /**
