@@ -96,7 +96,7 @@ public final class ZoneRules {
                     if (k != null) {
                         out.add(new Violation(zone, k, Rule.NS_TARGET, "deletes the last address of " + target
                                 + ", a name server of the zone (apex NS): a name server inside its zone needs an A or"
-                                + " AAAA record (BIND refuses the zone without one)"));
+                                + " AAAA record to be found (RFC 1034 §4.2.2; BIND refuses the zone without one)"));
                     }
                 }
             }
@@ -181,7 +181,8 @@ public final class ZoneRules {
                         + " record must name the server's own name (RFC 2181 §10.3)"));
             } else if (apex && !hasAddress(after, target)) {
                 out.add(new Violation(zone, ns.key(), Rule.NS_TARGET, "name server " + target + " is inside the zone"
-                        + " but has no A or AAAA record (BIND refuses the zone): add its address in the same plan"));
+                        + " but has no A or AAAA record (RFC 1034 §4.2.2; BIND refuses the zone): add its"
+                        + " address in the same plan"));
             }
         }
     }
