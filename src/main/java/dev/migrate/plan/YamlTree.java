@@ -81,7 +81,7 @@ final class YamlTree {
     static Node parse(Reader in, Path file) throws PlanException {
         LoaderOptions options = new LoaderOptions();
         options.setCodePointLimit(MAX_CHARS + 1024);
-        YAMLFactory f = YAMLFactory.builder().loaderOptions(options).build();
+        YAMLFactory f = new AnchorsFactory(options);
         try (JsonParser p = f.createParser(in)) {
             JsonToken t = p.nextToken();
             if (t == null) {
@@ -149,7 +149,7 @@ final class YamlTree {
         Node read(JsonToken t) throws IOException, PlanException {
             Location at = loc(p.currentTokenLocation(), file);
             if (p instanceof YAMLParser y && y.isCurrentAlias()) return alias(p.getText(), at);
-            String anchor = p instanceof YAMLParser y ? y.getObjectId() : null;
+            String anchor = p instanceof AnchorsParser y ? y.anchor() : null;
             Node n;
             int size = 1;
             switch (t) {
@@ -216,6 +216,33 @@ final class YamlTree {
                 throw new PlanException(new PlanError(at, "the plan holds more than " + MAX_VALUES + " values once its"
                         + " aliases are resolved: aliases of aliases multiply; write the plan out plainly"));
             }
+        }
+    }
+
+    /**
+     * Jackson tells the anchor of a list or a block but drops that of a single value ({@code &low 300}); the
+     * SnakeYAML event it read still has it. This parser answers with either.
+     */
+    private static final class AnchorsParser extends YAMLParser {
+        AnchorsParser(com.fasterxml.jackson.core.io.IOContext ctxt, int features, int yamlFeatures, LoaderOptions options,
+                com.fasterxml.jackson.core.ObjectCodec codec, Reader r) {
+            super(ctxt, features, yamlFeatures, options, codec, r);
+        }
+
+        String anchor() throws IOException {
+            if (_lastEvent instanceof org.yaml.snakeyaml.events.ScalarEvent s) return s.getAnchor();
+            return getObjectId();
+        }
+    }
+
+    private static final class AnchorsFactory extends YAMLFactory {
+        AnchorsFactory(LoaderOptions options) {
+            super(YAMLFactory.builder().loaderOptions(options));
+        }
+
+        @Override
+        protected YAMLParser _createParser(Reader r, com.fasterxml.jackson.core.io.IOContext ctxt) {
+            return new AnchorsParser(ctxt, _parserFeatures, _yamlParserFeatures, _loaderOptions, _objectCodec, r);
         }
     }
 
