@@ -2,7 +2,6 @@ package dev.migrate.provider.zonefile;
 
 import dev.migrate.dns.Names;
 import dev.migrate.support.IoProblems;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -39,6 +38,11 @@ final class ZoneFileScan {
     static final long MAX_GENERATE = 65_536;
     static final int MAX_RECORDS = 1_000_000;
 
+    /** The bounds a zone is read within; {@link #DEFAULT} everywhere but in tests of the bounds themselves. */
+    record Limits(long bytes, int depth, int includes, long generate, int records) {
+        static final Limits DEFAULT = new Limits(MAX_BYTES, MAX_DEPTH, MAX_INCLUDES, MAX_GENERATE, MAX_RECORDS);
+    }
+
     /** A zone file or one of its includes that may not be read; the message says where and why. */
     static final class Refused extends IOException {
         Refused(String message) {
@@ -46,13 +50,14 @@ final class ZoneFileScan {
         }
     }
 
-    private final Path top;
+    private final Limits limits;
     private final List<Path> allowed = new ArrayList<>();
     private long bytes;
     private int includes;
+    private long generated;
 
-    private ZoneFileScan(Path top) throws IOException {
-        this.top = top;
+    private ZoneFileScan(Path top, Limits limits) throws IOException {
+        this.limits = limits;
         Path dir = top.toAbsolutePath().getParent();
         allowed.add(dir.toRealPath());
         Path real = top.toRealPath().getParent();
@@ -60,8 +65,8 @@ final class ZoneFileScan {
     }
 
     /** Checks {@code file} and what it includes; throws {@link Refused} (or the I/O failure) otherwise. */
-    static void check(Path file) throws IOException {
-        ZoneFileScan scan = new ZoneFileScan(file);
+    static void check(Path file, Limits limits) throws IOException {
+        ZoneFileScan scan = new ZoneFileScan(file, limits);
         scan.visit(file, 0, new ArrayList<>(), null);
     }
 
@@ -77,42 +82,71 @@ final class ZoneFileScan {
                     + IoProblems.describe(e));
         }
         if (!a.isRegularFile()) {
-            throw new Refused((from == null ? "" : where + ": ") + file + (a.isDirectory() ? " is a directory" : " is not a regular file (a"
-                    + " FIFO, socket or device)") + "; a zone is read from regular files only");
+            throw new Refused((from == null ? "" : where + ": ") + file + (a.isDirectory() ? " is a directory"
+                    : " is not a regular file (a FIFO, socket or device)") + "; a zone is read from regular files only");
         }
         if (chain.contains(real)) {
             throw new Refused(where + ": $INCLUDE " + file + " includes itself (through " + chain.size() + " file"
                     + (chain.size() == 1 ? "" : "s") + "), which would never end");
         }
-        if (bytes + a.size() > MAX_BYTES) {
-            throw new Refused(where + ": the zone's files come to more than " + MAX_BYTES / (1024 * 1024) + " MiB"
+        if (bytes + a.size() > limits.bytes()) {
+            throw new Refused(where + ": the zone's files come to more than " + mib(limits.bytes())
                     + " (with " + file + "); a zone file is read only up to that size: is it the right file?");
         }
-        byte[] text;
+        long size;
+        boolean mentions;
         try (InputStream in = Files.newInputStream(file)) {
-            text = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_BYTES - bytes + 1));
+            long[] counted = new long[1];
+            mentions = mentionsDirective(in, limits.bytes() - bytes + 1, counted);
+            size = counted[0];
         }
-        bytes += text.length;
-        if (bytes > MAX_BYTES) {
-            throw new Refused(where + ": the zone's files come to more than " + MAX_BYTES / (1024 * 1024) + " MiB"
+        bytes += size;
+        if (bytes > limits.bytes()) {
+            throw new Refused(where + ": the zone's files come to more than " + mib(limits.bytes())
                     + " (" + file + " grew while it was read)");
         }
-        if (!mentionsDirective(text)) return;
+        if (!mentions) return;
         List<Path> inner = new ArrayList<>(chain);
         inner.add(real);
-        directives(file, text, depth, inner);
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+            directives(file, in, depth, inner);
+        }
     }
 
-    /** True when the text holds "$INCLUDE" or "$GENERATE" in any case: only then is it tokenized. */
-    static boolean mentionsDirective(byte[] text) {
-        for (int i = 0; i < text.length; i++) {
-            if (text[i] == '$' && (startsWith(text, i + 1, "INCLUDE") || startsWith(text, i + 1, "GENERATE"))) return true;
+    /**
+     * Reads up to {@code max} bytes, 64 KiB at a time (a zone file is never held whole here), and answers
+     * whether they hold "$INCLUDE" or "$GENERATE" in any case: only then is the file tokenized.
+     * {@code counted[0]} gets the bytes read.
+     */
+    static boolean mentionsDirective(InputStream in, long max, long[] counted) throws IOException {
+        byte[] buf = new byte[65_536 + 16];
+        int carry = 0;
+        boolean found = false;
+        long total = 0;
+        while (total < max) {
+            int n = in.read(buf, carry, (int) Math.min(65_536, max - total));
+            if (n < 0) break;
+            total += n;
+            int end = carry + n;
+            if (!found) found = mentionsDirective(buf, end);
+            carry = Math.min(9, end);
+            System.arraycopy(buf, end - carry, buf, 0, carry);
+        }
+        counted[0] = total;
+        return found;
+    }
+
+    static boolean mentionsDirective(byte[] text, int length) {
+        for (int i = 0; i < length; i++) {
+            if (text[i] == '$' && (startsWith(text, length, i + 1, "INCLUDE") || startsWith(text, length, i + 1, "GENERATE"))) {
+                return true;
+            }
         }
         return false;
     }
 
-    private static boolean startsWith(byte[] text, int at, String word) {
-        if (at + word.length() > text.length) return false;
+    private static boolean startsWith(byte[] text, int length, int at, String word) {
+        if (at + word.length() > length) return false;
         for (int k = 0; k < word.length(); k++) {
             if (Character.toUpperCase((char) text[at + k]) != word.charAt(k)) return false;
         }
@@ -127,8 +161,8 @@ final class ZoneFileScan {
      * starts at the line's start with '$', a directive. A syntax error ends the walk: dnsjava reports it when
      * it reads the file.
      */
-    private void directives(Path file, byte[] text, int depth, List<Path> chain) throws IOException {
-        Tokenizer st = new Tokenizer(new ByteArrayInputStream(text));
+    private void directives(Path file, InputStream text, int depth, List<Path> chain) throws IOException {
+        Tokenizer st = new Tokenizer(text);
         try {
             while (true) {
                 Tokenizer.Token t = st.get(true, false);
@@ -153,11 +187,11 @@ final class ZoneFileScan {
     }
 
     private void include(Path from, String name, String where, int depth, List<Path> chain) throws IOException {
-        if (++includes > MAX_INCLUDES) {
-            throw new Refused(where + ": more than " + MAX_INCLUDES + " $INCLUDEs in one zone; merge the files");
+        if (++includes > limits.includes()) {
+            throw new Refused(where + ": more than " + limits.includes() + " $INCLUDEs in one zone; merge the files");
         }
-        if (depth + 1 > MAX_DEPTH) {
-            throw new Refused(where + ": $INCLUDE nested more than " + MAX_DEPTH + " files deep");
+        if (depth + 1 > limits.depth()) {
+            throw new Refused(where + ": $INCLUDE nested more than " + limits.depth() + " files deep");
         }
         Path p = Path.of(name);
         // As dnsjava resolves it: a relative name against the directory of the file that includes it.
@@ -185,13 +219,22 @@ final class ZoneFileScan {
             long step = m.group(3) == null ? 1 : Long.parseLong(m.group(3));
             if (step <= 0 || end < start) return;
             long n = (end - start) / step + 1;
-            if (n > MAX_GENERATE) {
+            if (n > limits.generate()) {
                 throw new Refused(where + ": $GENERATE " + range + " makes " + n + " records; one $GENERATE makes at"
-                        + " most " + MAX_GENERATE + " (split the range)");
+                        + " most " + limits.generate() + " (split the range)");
+            }
+            generated += n;
+            if (generated > limits.records()) {
+                throw new Refused(where + ": the zone's $GENERATEs make more than " + limits.records() + " records,"
+                        + " the most a zone is read with");
             }
         } catch (NumberFormatException e) {
             throw new Refused(where + ": $GENERATE range " + Names.printable(range) + " is not a range of 32-bit numbers");
         }
+    }
+
+    private static String mib(long n) {
+        return n >= 1024 * 1024 ? n / (1024 * 1024) + " MiB" : n + " bytes";
     }
 
     private static void skipLine(Tokenizer st) throws IOException {

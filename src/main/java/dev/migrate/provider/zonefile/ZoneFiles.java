@@ -40,17 +40,21 @@ public final class ZoneFiles {
      * {@link ZoneFileScan} sets.
      */
     public static ZoneSnapshot read(Path file, String zone) throws IOException {
+        return read(file, zone, ZoneFileScan.Limits.DEFAULT);
+    }
+
+    static ZoneSnapshot read(Path file, String zone, ZoneFileScan.Limits limits) throws IOException {
         String z = Names.canonical(zone);
         Name origin = Names.toName(z);
-        ZoneFileScan.check(file);
+        ZoneFileScan.check(file, limits);
         // One map, one lookup per record: this loop runs once per record of zones of 100,000 and more.
         Map<String, Gathering> sets = new LinkedHashMap<>();
         int records = 0;
         try (Master master = new Master(file.toString(), origin)) {
             Record r;
             while ((r = master.nextRecord()) != null) {
-                if (++records > ZoneFileScan.MAX_RECORDS) {
-                    throw new ZoneFileScan.Refused(file + ": more than " + ZoneFileScan.MAX_RECORDS + " records (with"
+                if (++records > limits.records()) {
+                    throw new ZoneFileScan.Refused(file + ": more than " + limits.records() + " records (with"
                             + " $INCLUDE and $GENERATE expanded); a zone is read only up to that many");
                 }
                 if (!r.getName().subdomain(origin)) {
