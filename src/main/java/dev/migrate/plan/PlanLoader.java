@@ -255,20 +255,24 @@ public final class PlanLoader {
                             + " variable) or " + e.key() + "File (a file)");
                 }
             }
+            Set<String> blank = new HashSet<>();
             for (Entry e : m.entries().values()) {
-                if (e.value() instanceof Scalar sc && sc.text() == null) {
+                if (e.value() instanceof Scalar sc && (sc.text() == null || sc.text().isBlank())) {
                     error(e.keyAt(), "found nothing for '" + e.key() + "' in provider " + type + ", expected a value");
+                    blank.add(e.key());
                 }
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> settings = (Map<String, Object>) m.plain();
             settings.remove("type");
-            settings.values().removeIf(java.util.Objects::isNull);
+            settings.values().removeIf(v -> v == null || v instanceof String t && t.isBlank());
             ProviderFactory factory = factories.get(type);
             if (factory != null) {
                 // Environment variables are not known when a plan loads: the adapter only checks that one is named.
                 ProviderConfig config = new ProviderConfig(type, settings, baseDir(), name -> null, Clock.systemUTC());
-                for (SettingError e : factory.validate(config)) error(keyAt(m, e.key()), e.message());
+                for (SettingError e : factory.validate(config)) {
+                    if (!blank.contains(e.key().split("\\.")[0])) error(keyAt(m, e.key()), e.message());
+                }
             }
             return new ProviderSpec(type, settings, m.at());
         }

@@ -10,6 +10,8 @@ import java.util.Map;
  */
 public final class SettingChecks {
     private final List<SettingError> errors = new ArrayList<>();
+    /** Keys already found wrong in shape: their values are not parsed again (one error a key). */
+    private final java.util.Set<String> misshapen = new java.util.HashSet<>();
 
     /** A piece of an adapter's setting parsing; fails with the adapter's own message. */
     @FunctionalInterface
@@ -19,6 +21,7 @@ public final class SettingChecks {
 
     /** Runs {@code check}; a ProviderException or IllegalArgumentException becomes an error on {@code key}. */
     public SettingChecks check(String key, Check check) {
+        if (misshapen.contains(key)) return this;
         try {
             check.run();
         } catch (ProviderException | IllegalArgumentException e) {
@@ -32,6 +35,7 @@ public final class SettingChecks {
         for (String k : keys) {
             Object v = block.get(k);
             if (v instanceof Map || v instanceof List) {
+                misshapen.add(prefix + k);
                 errors.add(new SettingError(prefix + k, "provider " + provider + ": '" + k + "' takes one value, found a "
                         + (v instanceof Map ? "block of keys" : "list")));
             }
