@@ -33,7 +33,7 @@ public final class SoaSerial {
         if (serial < 0 || serial > MAX) {
             throw new IllegalArgumentException("SOA serial " + serial + " is outside 0.." + MAX + " (RFC 1035 §3.3.13)");
         }
-        if (looksDateStyle(serial)) {
+        if (looksDateStyle(serial) && dev.migrate.support.Times.inRange(now)) {
             // A date far ahead (a clock set to year 9999) makes a number that is no serial at all: then the
             // serial counts up by one, as any other does.
             long today = dayOf(now) * 100;
