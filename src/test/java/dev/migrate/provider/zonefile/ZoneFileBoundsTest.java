@@ -29,13 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ZoneFileBoundsTest {
     static final String Z = "example.test.";
-    static final String HEAD = """
-            $ORIGIN example.test.
-            $TTL 3600
-            @ IN SOA ns1 hostmaster 2026112001 7200 900 1209600 300
-            @ IN NS ns1
-            ns1 IN A 127.0.0.1
-            """;
+    static final String HEAD = ZoneFileEscapingTest.HEAD;
 
     @TempDir
     Path dir;
