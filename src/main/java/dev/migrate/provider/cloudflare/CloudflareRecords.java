@@ -101,14 +101,22 @@ final class CloudflareRecords {
 
     /**
      * One quoted string per 255 characters: Cloudflare splits longer TXT content itself (its TXT record
-     * schema), and a DNS character-string holds at most 255 octets (RFC 1035 §3.3).
+     * schema), and a DNS character-string holds at most 255 octets (RFC 1035 §3.3). A control character in
+     * the content (Cloudflare stores what it is given) is written as its {@code \DDD} escape, so the record
+     * reads as the octets Cloudflare serves rather than as the end of a line.
      */
     private static String quoted(String s) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length() || i == 0; i += 255) {
             String part = s.substring(i, Math.min(s.length(), i + 255));
             if (b.length() > 0) b.append(' ');
-            b.append('"').append(part.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            b.append('"');
+            for (char c : part.toCharArray()) {
+                if (c == '\\' || c == '"') b.append('\\').append(c);
+                else if (c < 0x20 || c == 0x7f) b.append(String.format("\\%03d", (int) c));
+                else b.append(c);
+            }
+            b.append('"');
         }
         return b.toString();
     }
