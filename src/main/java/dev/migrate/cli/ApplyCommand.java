@@ -9,7 +9,6 @@ import dev.migrate.engine.PhaseResult;
 import dev.migrate.engine.RunReport;
 import dev.migrate.engine.Verdict;
 import dev.migrate.engine.Workspace;
-import dev.migrate.plan.ScheduledPhase;
 import dev.migrate.provider.Providers;
 import dev.migrate.support.Durations;
 import dev.migrate.support.Sleeper;
@@ -60,6 +59,10 @@ public final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--restart", description = "After a rollback: keep the old journal aside and start the timeline again.")
     boolean restart;
 
+    @Option(names = "--original-ttl", paramLabel = "SECONDS", description = "The TTL the records had before a lowering"
+            + " whose journal was lost (lower-ttl refuses to guess it).")
+    Long originalTtl;
+
     @Option(names = "--limit", defaultValue = "50", description = "Most RRsets listed per phase in text output.")
     int limit;
 
@@ -81,8 +84,12 @@ public final class ApplyCommand implements Callable<Integer> {
             Countdown countdown = new Countdown(out, clock, terminal);
             Engine engine = EngineFactory.create(ws, state, clock, Sleeper.REAL, listener);
             if (restart) {
-                String archived = run(engine::restart);
-                if (!quiet) out.println("started again; the previous journal is kept as " + archived);
+                Engine.Restart r = run(engine::restart);
+                if (!quiet) {
+                    out.println(r.archivedTo() != null ? "started again; the previous journal is kept as " + r.archivedTo()
+                            : "started again from " + r.fromPhase() + " without a new lowering: the lowered TTLs are still"
+                                    + " in force, and the journal keeps what was done before");
+                }
             }
             if (!waitForAll) return report(ws, out, err, clock.instant(), run(() -> engine.apply(options())));
             return waitLoop(engine, ws, out, err, clock, countdown);
@@ -107,7 +114,11 @@ public final class ApplyCommand implements Callable<Integer> {
     }
 
     private Engine.Options options() {
-        return new Engine.Options(dryRun, phase, force);
+        if (originalTtl != null && (originalTtl < 0 || originalTtl > dev.migrate.dns.RRset.MAX_TTL)) {
+            throw new CliException(ExitCode.INVALID, "--original-ttl " + originalTtl + ": expected 0.."
+                    + dev.migrate.dns.RRset.MAX_TTL + " seconds (RFC 2181 §8)");
+        }
+        return new Engine.Options(dryRun, phase, force, originalTtl);
     }
 
     private int report(Workspace ws, PrintWriter out, PrintWriter err, Instant now, RunReport r) {
@@ -126,7 +137,7 @@ public final class ApplyCommand implements Callable<Integer> {
             try {
                 return new Autopilot(engine, clock, countdown, false).run(new Autopilot.Driver() {
                     @Override
-                    public void waiting(ScheduledPhase next, Instant at) {
+                    public void waiting(dev.migrate.engine.Scheduler.Next next, Instant at) {
                         countdown.phase = next.id();
                     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.migrate.dns.RRsetChange;
 import dev.migrate.engine.Planner;
+import dev.migrate.state.JournalState;
 import dev.migrate.engine.Preview;
 import dev.migrate.engine.SafetyReport;
 import dev.migrate.engine.Workspace;
@@ -34,6 +35,9 @@ public final class PlanCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    StateOptions state;
+
     @Option(names = "--limit", defaultValue = "50", description = "Most RRsets listed per phase in text output (default 50).")
     int limit;
 
@@ -46,7 +50,14 @@ public final class PlanCommand implements Callable<Integer> {
         Instant now = common.instant();
         Preview p;
         try (Workspace ws = plan.open(providers, common.clock())) {
-            p = Planner.preview(ws.plan(), ws.readLive(), ws.provider().capabilities(), now);
+            // What already ran counts: the journal keeps the original TTLs and the RRsets a rewrite moved.
+            JournalState journal;
+            try {
+                journal = JournalState.of(EngineFactory.store(ws.plan(), state, common.clock()).read());
+            } catch (java.io.IOException e) {
+                throw new CliException(ExitCode.FAILURE, e.getMessage());
+            }
+            p = Planner.preview(ws.plan(), ws.readLive(), ws.provider().capabilities(), now, journal);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) out.println(Json.write(json(p)));

@@ -1,6 +1,5 @@
 package dev.migrate.engine;
 
-import dev.migrate.plan.ScheduledPhase;
 import dev.migrate.support.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,16 +28,16 @@ public final class Autopilot {
 
     /** What the autopilot's user does around each round. */
     public interface Driver {
-        /** When {@code next} runs: its instant (the rehearsal adds the lateness it was asked to show). */
-        default Instant when(ScheduledPhase next) {
+        /** When {@code next} runs: when it is due (the rehearsal adds the lateness it was asked to show). */
+        default Instant when(Scheduler.Next next) {
             return next.at();
         }
 
         /** About to sleep until {@code at} for {@code next}. */
-        default void waiting(ScheduledPhase next, Instant at) {}
+        default void waiting(Scheduler.Next next, Instant at) {}
 
         /** Just before a round runs {@code next} (the rehearsal approves and starts its lagging server here). */
-        default void beforeRound(ScheduledPhase next) throws EngineException {}
+        default void beforeRound(Scheduler.Next next) throws EngineException {}
 
         /**
          * A round ended. {@code held}: it stopped only because the swap is not safe before
@@ -54,7 +53,7 @@ public final class Autopilot {
         // Bounded: every round runs a phase, or waits once for the safety gate, and phases are finite.
         int bound = 4 * engine.timeline().phases().size() + 8;
         for (int round = 0; round < bound; round++) {
-            Optional<ScheduledPhase> next = engine.next();
+            Optional<Scheduler.Next> next = engine.next();
             if (next.isEmpty()) return last != null ? last : engine.apply(new Engine.Options(false, null, false));
             Instant at = heldUntil != null ? heldUntil : driver.when(next.get());
             Duration wait = Duration.between(clock.instant(), at);
@@ -64,7 +63,8 @@ public final class Autopilot {
             }
             driver.beforeRound(next.get());
             Instant started = clock.instant();
-            last = engine.apply(new Engine.Options(false, phaseByPhase ? next.get().id() : null, false));
+            boolean inTimeline = engine.timeline().phase(next.get().id()).isPresent();
+            last = engine.apply(new Engine.Options(false, phaseByPhase && inTimeline ? next.get().id() : null, false));
             boolean held = last.verdict() == Verdict.BLOCKED && last.retryAt() != null && last.retryAt().isAfter(started);
             driver.round(started, last, held);
             if (held) {

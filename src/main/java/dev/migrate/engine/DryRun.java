@@ -29,8 +29,9 @@ final class DryRun {
         if (!st.pending().isEmpty()) notes.add(st.pending().size() + " write(s) without a commit would be settled first");
         Progress progress = Progress.of(timeline, st);
         Due first = Scheduler.due(timeline, progress, now, o.onlyPhase());
-        if (first instanceof Due.RolledBack || first instanceof Due.RollbackUnfinished) {
-            notes.add(first instanceof Due.RolledBack ? "rolled back: apply would do nothing (start again with --restart)"
+        if (first instanceof Due.RolledBack || first instanceof Due.RollbackUnfinished || first instanceof Due.RestoreAfterRollback) {
+            notes.add(first instanceof Due.RestoreAfterRollback ? "rolled back: apply would restore the lowered TTLs now"
+                    : first instanceof Due.RolledBack ? "rolled back: apply would do nothing (start again with --restart)"
                     : "a rollback is unfinished: apply would do nothing until 'migrate rollback' finishes it");
             return new RunReport(List.of(), Verdict.OK, null, null, notes);
         }
@@ -64,11 +65,11 @@ final class DryRun {
                 return new RunReport(results, out.verdict(), p.id(), p.at(), notes);
             }
             preview.advance(Planner.applyTo(preview.simulated(), out.changes()));
-            progress = progress.with(p.id());
+            progress = progress.with(p.id(), now);
             if (o.onlyPhase() != null) break;
         }
-        Optional<ScheduledPhase> next = Scheduler.next(timeline, progress);
-        return new RunReport(results, verdict, next.map(ScheduledPhase::id).orElse(null),
-                next.map(ScheduledPhase::at).orElse(null), notes);
+        Optional<Scheduler.Next> next = Scheduler.next(timeline, progress);
+        return new RunReport(results, verdict, next.map(Scheduler.Next::id).orElse(null),
+                next.map(Scheduler.Next::at).orElse(null), notes);
     }
 }

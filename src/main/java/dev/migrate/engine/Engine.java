@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The front of the engine: takes the lock, opens the journal, settles what a dead run left, asks the
@@ -29,8 +30,31 @@ import java.util.Optional;
  */
 public final class Engine {
 
-    /** @param onlyPhase run just this phase (all earlier ones must be done); null runs whatever is due */
-    public record Options(boolean dryRun, String onlyPhase, boolean force) {}
+    /**
+     * @param onlyPhase   run just this phase (all earlier ones must be done); null runs whatever is due
+     * @param originalTtl the TTL the targets had before a lowering whose journal was lost (the operator says it);
+     *                    null when the journal or the live records tell
+     */
+    public record Options(boolean dryRun, String onlyPhase, boolean force, Long originalTtl) {
+        public Options(boolean dryRun, String onlyPhase, boolean force) {
+            this(dryRun, onlyPhase, force, null);
+        }
+    }
+
+    /**
+     * @param toPhase      go back to the state right after this phase (undo only the swaps after it); null: all
+     * @param restoreAfter how long the lowered TTLs stay after the revert; zero restores them at once
+     */
+    public record RollbackOptions(boolean dryRun, boolean force, String toPhase, java.time.Duration restoreAfter) {
+        public static final java.time.Duration DEFAULT_RESTORE_AFTER = java.time.Duration.ofHours(24);
+
+        public RollbackOptions(boolean dryRun, boolean force) {
+            this(dryRun, force, null, DEFAULT_RESTORE_AFTER);
+        }
+    }
+
+    /** What {@code apply --restart} did: kept the journal and reopened phases, or set it aside and began anew. */
+    public record Restart(String archivedTo, String fromPhase) {}
 
     private final Plan plan;
     private final DnsProvider provider;
@@ -85,9 +109,18 @@ public final class Engine {
                 notes.add("a rollback was started and did not finish: run 'migrate rollback' to finish it");
                 return new RunReport(List.of(), Verdict.BLOCKED, null, null, notes);
             }
+            if (first instanceof Due.RestoreAfterRollback r) {
+                PhaseResult restored = runPhase(restoreAfterRollback(r.at()), ledger, live, writer, new Options(false, null, false));
+                Optional<Scheduler.Next> next = Scheduler.next(timeline, Progress.of(timeline, ledger.state()));
+                return new RunReport(List.of(restored), restored.outcome().verdict(), next.map(Scheduler.Next::id).orElse(null),
+                        next.map(Scheduler.Next::at).orElse(null), notes);
+            }
             if (first instanceof Due.RolledBack rb) {
-                return new RunReport(List.of(), Verdict.OK, null, null, notes).withIdle("rolled back at " + rb.at()
-                        + "; apply does nothing until you start again with 'migrate apply --restart'");
+                Optional<Scheduler.Next> next = Scheduler.next(timeline, Progress.of(timeline, ledger.state()));
+                return new RunReport(List.of(), Verdict.OK, next.map(Scheduler.Next::id).orElse(null),
+                        next.map(Scheduler.Next::at).orElse(null), notes).withIdle("rolled back at " + rb.at()
+                        + (next.isPresent() ? "; the lowered TTLs go back up at " + next.get().at() : "")
+                        + "; apply does nothing else until you start again with 'migrate apply --restart'");
             }
             if (first instanceof Due.AlreadyDone d) return alreadyDone(ledger.state(), d.phase(), notes);
             List<PhaseResult> results = new ArrayList<>();
@@ -103,7 +136,7 @@ public final class Engine {
                     break;
                 }
                 if (!(due instanceof Due.Run run)) break;
-                PhaseResult r = runPhase(run.phase(), ledger, live, writer, o.force());
+                PhaseResult r = runPhase(run.phase(), ledger, live, writer, o);
                 results.add(r);
                 if (!r.done()) {
                     verdict = r.outcome().verdict();
@@ -112,21 +145,22 @@ public final class Engine {
                 }
                 if (o.onlyPhase() != null) break;
             }
-            Optional<ScheduledPhase> next = Scheduler.next(timeline, Progress.of(timeline, ledger.state()));
-            return new RunReport(results, verdict, next.map(ScheduledPhase::id).orElse(null),
-                    next.map(ScheduledPhase::at).orElse(null), notes).withRetryAt(retryAt);
+            Optional<Scheduler.Next> next = Scheduler.next(timeline, Progress.of(timeline, ledger.state()));
+            return new RunReport(results, verdict, next.map(Scheduler.Next::id).orElse(null),
+                    next.map(Scheduler.Next::at).orElse(null), notes).withRetryAt(retryAt);
         } catch (IOException e) {
             throw stateFailure(e);
         }
     }
 
-    private PhaseResult runPhase(ScheduledPhase p, Ledger ledger, LiveZones live, JournaledWriter writer, boolean force)
+    private PhaseResult runPhase(ScheduledPhase p, Ledger ledger, LiveZones live, JournaledWriter writer, Options o)
             throws IOException {
         if (p.spec().approvalRequired()) {
             Optional<String> missing = approvalMissing(ledger.state(), p.id());
             if (missing.isPresent()) return new PhaseResult(p.id(), p.action(), new PhaseOutcome.Blocked(missing.get()));
         }
-        PhaseRun run = new PhaseRun(p, plan, timeline, ledger, live, writer, probes, listener, clock, force);
+        PhaseRun run = new PhaseRun(p, plan, timeline, ledger, live, writer, probes, listener, clock, o,
+                spec -> revertCheck(spec, live));
         PhaseAction action = Actions.of(p.action());
         try {
             return new PhaseResult(p.id(), p.action(), action.run(run));
@@ -141,9 +175,9 @@ public final class Engine {
 
     /** {@code --phase ID} for a phase that already ran: nothing new to do, like any repeated apply. */
     static RunReport alreadyDone(Timeline timeline, JournalState st, ScheduledPhase phase, List<String> notes) {
-        Optional<ScheduledPhase> next = Scheduler.next(timeline, Progress.of(timeline, st));
-        return new RunReport(List.of(), Verdict.OK, next.map(ScheduledPhase::id).orElse(null),
-                next.map(ScheduledPhase::at).orElse(null), notes)
+        Optional<Scheduler.Next> next = Scheduler.next(timeline, Progress.of(timeline, st));
+        return new RunReport(List.of(), Verdict.OK, next.map(Scheduler.Next::id).orElse(null),
+                next.map(Scheduler.Next::at).orElse(null), notes)
                 .withIdle("phase " + phase.id() + " is already done (finished " + st.phase(phase.id()).get().finishedAt()
                         + "); nothing to do");
     }
@@ -166,8 +200,18 @@ public final class Engine {
     // ------------------------------------------------------------------ rollback
 
     public RunReport rollback(boolean dryRun, boolean force) throws EngineException {
-        if (dryRun) {
-            List<dev.migrate.dns.RRsetChange> would = Rollback.preview(journal());
+        return rollback(new RollbackOptions(dryRun, force));
+    }
+
+    /**
+     * Takes the swaps back (all, or those after {@code --to}), newest first, keeping the lowered TTLs;
+     * confirms the reverted data on every authoritative address; schedules the TTLs' return.
+     */
+    public RunReport rollback(RollbackOptions o) throws EngineException {
+        requirePhase(o.toPhase());
+        if (o.dryRun()) {
+            JournalState st = journal();
+            List<dev.migrate.dns.RRsetChange> would = Rollback.preview(Rollback.scope(st, swapsToUndo(st, o.toPhase())));
             String msg = would.isEmpty() ? "nothing to roll back" : would.size() + " RRset change(s) would be undone, newest first";
             return new RunReport(List.of(new PhaseResult(Event.ROLLBACK_PHASE, null, new PhaseOutcome.WouldRun(msg, would))),
                     Verdict.OK, null, null, List.of());
@@ -177,19 +221,109 @@ public final class Engine {
             JournaledWriter writer = new JournaledWriter(live, ledger, listener, sleeper);
             List<String> notes = new ArrayList<>();
             writer.recover(notes);
-            List<dev.migrate.dns.RRsetChange> undone = Rollback.run(ledger, live, writer, listener, force);
-            String msg = undone.isEmpty() ? "nothing to roll back" : undone.size() + " RRset change(s) undone";
-            return new RunReport(List.of(new PhaseResult(Event.ROLLBACK_PHASE, null, new PhaseOutcome.Done(msg, undone))),
-                    Verdict.OK, null, null, notes);
+            JournalState st = ledger.state();
+            Set<String> swaps = swapsToUndo(st, o.toPhase());
+            Rollback.Result r = Rollback.run(timeline, ledger, live, writer, listener, o.force(), Rollback.scope(st, swaps),
+                    revertCheck(revertSpec(st, swaps), live), o.restoreAfter(), clock.instant());
+            List<PhaseResult> results = new ArrayList<>();
+            Verdict verdict = Verdict.OK;
+            if (r.undone().isEmpty() && r.restoreAt() == null && r.live() == null) {
+                results.add(new PhaseResult(Event.ROLLBACK_PHASE, null, new PhaseOutcome.Done("nothing to roll back", List.of())));
+            } else {
+                String msg = describe(r, "");
+                PhaseOutcome out = r.live() != null && !r.live().live()
+                        ? new PhaseOutcome.Failed(msg, Verdict.CHECK_FAILED) : new PhaseOutcome.Done(msg, r.undone());
+                results.add(new PhaseResult(Event.ROLLBACK_PHASE, null, out));
+                verdict = out.verdict();
+                if (r.restoreAt() != null && !r.restoreAt().isAfter(clock.instant()) && verdict == Verdict.OK) {
+                    PhaseResult restored = runPhase(restoreAfterRollback(r.restoreAt()), ledger, live, writer, new Options(false, null, false));
+                    results.add(restored);
+                    verdict = restored.outcome().verdict();
+                }
+            }
+            Optional<Scheduler.Next> next = Scheduler.next(timeline, Progress.of(timeline, ledger.state()));
+            return new RunReport(results, verdict, next.map(Scheduler.Next::id).orElse(null),
+                    next.map(Scheduler.Next::at).orElse(null), notes);
         } catch (IOException e) {
             throw stateFailure(e);
         }
     }
 
+    /** What a rollback result says: what was undone, at which TTL it is served, and when the TTLs go back up. */
+    String describe(Rollback.Result r, String what) {
+        StringBuilder b = new StringBuilder();
+        b.append(r.undone().isEmpty() ? "no swap to undo" : r.undone().size() + " RRset change(s) undone" + what);
+        if (r.live() != null) {
+            b.append(r.live().live() ? "; the old records are served again" + r.servedAt(plan.ttl().lowered())
+                    + " on every authoritative address (" + r.live().summary() + ")"
+                    : "; the reverted records are NOT yet served everywhere: " + r.live().summary() + PhaseRun.problems(r.live()));
+        }
+        if (r.restoreAt() != null) {
+            b.append("; the TTLs stay lowered until restore-ttl at ").append(r.restoreAt())
+                    .append(" (migrate apply runs it then), so a retry needs no new lowering");
+        }
+        return b.toString();
+    }
+
+    /** The swaps a rollback takes back: all, or those after {@code toPhase} in timeline order. */
+    private Set<String> swapsToUndo(JournalState st, String toPhase) throws EngineException {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        boolean after = toPhase == null;
+        for (ScheduledPhase p : timeline.phases()) {
+            if (after && p.action() == dev.migrate.plan.Action.SWAP) out.add(p.id());
+            if (p.id().equals(toPhase)) {
+                if (!st.isDone(toPhase)) {
+                    throw new EngineException(Verdict.INVALID, "--to " + toPhase + ": that phase has not run; phases done are "
+                            + timeline.phases().stream().map(ScheduledPhase::id).filter(st::isDone).toList());
+                }
+                after = true;
+            }
+        }
+        return out;
+    }
+
+    /** The confirm phase of the first swap undone gives the revert's timeout and unreachable rule. */
+    private dev.migrate.plan.PhaseSpec revertSpec(JournalState st, Set<String> swaps) {
+        for (ScheduledPhase p : timeline.phases()) {
+            if (swaps.contains(p.id())) {
+                Optional<ScheduledPhase> c = timeline.confirmOf(p);
+                if (c.isPresent()) return c.get().spec();
+            }
+        }
+        return new dev.migrate.plan.PhaseSpec(Event.ROLLBACK_PHASE, dev.migrate.plan.Offset.parse("T"),
+                dev.migrate.plan.Action.CONFIRM, null, false, dev.migrate.plan.OnFailure.HALT, null, false, null, null, null);
+    }
+
+    private Rollback.RevertCheck revertCheck(dev.migrate.plan.PhaseSpec spec, LiveZones live) {
+        return reverted -> {
+            java.time.Instant deadline = clock.instant().plus(spec.timeoutOrDefault());
+            try {
+                return probes.propagation(plan, spec, live.readAll()).await(reverted, deadline, listener.progress());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineException(Verdict.FAILURE, "interrupted while waiting for the reverted data");
+            }
+        };
+    }
+
+    /** The restore-ttl a rollback scheduled, as a phase of its own (it is not one of the plan's). */
+    private ScheduledPhase restoreAfterRollback(Instant at) {
+        ScheduledPhase template = timeline.first(dev.migrate.plan.Action.RESTORE_TTL).orElse(null);
+        dev.migrate.plan.PhaseSpec spec = new dev.migrate.plan.PhaseSpec(Scheduler.RESTORE_AFTER_ROLLBACK,
+                new dev.migrate.plan.Offset(java.time.Duration.between(plan.cutover(), at), "after rollback"),
+                dev.migrate.plan.Action.RESTORE_TTL, template == null ? null : template.spec().timeout(), false,
+                dev.migrate.plan.OnFailure.HALT, null, false, null, null, null);
+        return new ScheduledPhase(spec, at);
+    }
+
     // ------------------------------------------------------------------ restart, approve, status
 
-    /** After a rollback: keeps the old journal aside and lets apply start from the first phase. Says where it went. */
-    public String restart() throws EngineException {
+    /**
+     * After a rollback. While the lowered TTLs are still in force the journal is kept and the timeline goes
+     * on from the first undone swap, without a new lowering; otherwise the old journal is set aside and the
+     * timeline starts again from its first phase.
+     */
+    public Restart restart() throws EngineException {
         try (Ledger ledger = Ledger.open(store, "apply --restart")) {
             JournalState st = ledger.state();
             if (st.eventCount() == 0) throw new EngineException(Verdict.INVALID, "nothing to restart: no journal yet");
@@ -197,7 +331,17 @@ public final class Engine {
                 throw new EngineException(Verdict.BLOCKED, "--restart is for after a rollback, and changes are still in"
                         + " place; run 'migrate rollback' first");
             }
-            return ledger.archive();
+            if (st.rolledBackAt().isPresent() && JournalFacts.loweringInForce(timeline, st)) {
+                Progress progress = Progress.of(timeline, st);
+                List<String> reopened = timeline.phases().stream().map(ScheduledPhase::id)
+                        .filter(id -> progress.rolledBack().contains(id) || st.phase(id).isPresent() && !st.isDone(id))
+                        .toList();
+                ledger.append(new Entry.Restarted(reopened));
+                String from = timeline.phases().stream().map(ScheduledPhase::id).filter(id -> !ledger.state().isDone(id))
+                        .findFirst().orElse(null);
+                return new Restart(null, from);
+            }
+            return new Restart(ledger.archive(), timeline.phases().isEmpty() ? null : timeline.phases().get(0).id());
         } catch (IOException e) {
             throw stateFailure(e);
         }
@@ -230,19 +374,23 @@ public final class Engine {
             rows.add(new PhaseStatus(p.id(), p.action(), p.at(), s, r.map(JournalState.PhaseRecord::startedAt).orElse(null),
                     r.map(JournalState.PhaseRecord::finishedAt).orElse(null), detail));
         }
-        Optional<ScheduledPhase> next = Scheduler.next(timeline, progress);
+        Optional<Scheduler.Next> next = Scheduler.next(timeline, progress);
         List<String> notes = new ArrayList<>();
         boolean rolledBack = st.rolledBackAt().isPresent();
         if (st.rollbackStarted() && !rolledBack) notes.add("a rollback started and did not finish: run 'migrate rollback'");
-        if (rolledBack) notes.add("rolled back; start again with 'migrate apply --restart'");
+        if (rolledBack) {
+            notes.add("rolled back at " + st.rolledBackAt().get() + (progress.restoreAt() != null
+                    ? "; the lowered TTLs stay until restore-ttl at " + progress.restoreAt() + " (apply runs it then)" : "")
+                    + "; start again with 'migrate apply --restart'");
+        }
         if (!st.pending().isEmpty()) notes.add(st.pending().size() + " write(s) without a commit: the next apply settles them");
-        return new Status(plan.name(), now, rows, next.map(ScheduledPhase::id).orElse(null),
-                next.map(ScheduledPhase::at).orElse(null), JournalFacts.earliestSafeSwap(timeline, st),
+        return new Status(plan.name(), now, rows, next.map(Scheduler.Next::id).orElse(null),
+                next.map(Scheduler.Next::at).orElse(null), JournalFacts.earliestSafeSwap(timeline, st),
                 st.rolledBackAt().orElse(null), st.pending().size(), notes);
     }
 
-    /** The next phase not done, from the journal; empty once the timeline is finished or rolled back. */
-    public Optional<ScheduledPhase> next() throws EngineException {
+    /** What runs next and when, from the journal; empty once the timeline is finished or stopped. */
+    public Optional<Scheduler.Next> next() throws EngineException {
         return Scheduler.next(timeline, Progress.of(timeline, journal()));
     }
 

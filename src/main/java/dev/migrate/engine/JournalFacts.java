@@ -1,6 +1,8 @@
 package dev.migrate.engine;
 
+import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetChange;
+import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.engine.PhaseChanges.ZonedKey;
 import dev.migrate.plan.Action;
 import dev.migrate.plan.ScheduledPhase;
@@ -9,7 +11,9 @@ import dev.migrate.state.Batch;
 import dev.migrate.state.Entry;
 import dev.migrate.state.JournalState;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +52,68 @@ public final class JournalFacts {
             }
         }
         return out;
+    }
+
+    /**
+     * True while TTLs this migration lowered are still low: lower-ttl is done, and neither a restore-ttl of
+     * the timeline (not taken back by a rollback) nor the restore after a rollback has put them back up.
+     */
+    public static boolean loweringInForce(Timeline timeline, JournalState st) {
+        if (lowering(timeline, st) == null) return false;
+        if (st.isDone(Scheduler.RESTORE_AFTER_ROLLBACK)) return false;
+        for (ScheduledPhase r : timeline.all(Action.RESTORE_TTL)) {
+            if (st.isDone(r.id()) && st.undoable().stream().anyMatch(b -> b.phase().equals(r.id()))) return false;
+        }
+        return true;
+    }
+
+    /** The last image the tool wrote to each RRset (null: it deleted it), from the batches still in place. */
+    public static Map<ZonedKey, RRset> lastWritten(JournalState st) {
+        Map<ZonedKey, RRset> out = new HashMap<>();
+        for (Batch b : st.undoable()) for (RRsetChange c : b.changes()) out.put(new ZonedKey(c.zone(), c.key()), c.after());
+        return out;
+    }
+
+    /** Targets whose live data is not what the journal says the tool last wrote there. */
+    public static List<String> changedSinceWritten(JournalState st, List<Target> targets, Map<String, ZoneSnapshot> live) {
+        Map<ZonedKey, RRset> written = lastWritten(st);
+        List<String> out = new ArrayList<>();
+        for (Target t : targets) {
+            ZonedKey k = new ZonedKey(t.zone(), t.key());
+            if (!written.containsKey(k)) continue;
+            RRset now = live.get(t.zone()).get(t.key());
+            RRset wrote = written.get(k);
+            if (!java.util.Objects.equals(now, wrote)) {
+                out.add(t.key() + " is " + JournaledWriter.image(now) + " but the tool last wrote " + JournaledWriter.image(wrote));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The earlier swap steps that changed any of {@code targets}, and from when a step after them is safe:
+     * their confirmation + the lowered TTL + margin (their finish, when no confirm phase confirms them).
+     */
+    public static List<SafetyGate.EarlierStep> earlierSteps(Timeline timeline, JournalState st, ScheduledPhase step,
+            List<Target> targets, java.time.Duration margin) {
+        Set<ZonedKey> keys = new java.util.HashSet<>();
+        for (Target t : targets) keys.add(new ZonedKey(t.zone(), t.key()));
+        List<SafetyGate.EarlierStep> out = new ArrayList<>();
+        for (ScheduledPhase j : timeline.before(step)) {
+            if (j.action() != Action.SWAP) continue;
+            boolean touches = st.inPlace(j.id()).stream().anyMatch(c -> keys.contains(new ZonedKey(c.zone(), c.key())));
+            if (!touches) continue;
+            Optional<ScheduledPhase> c = timeline.confirmOf(j);
+            Optional<Instant> live = c.isPresent() ? confirmedAt(st, c.get().id()) : st.phase(j.id()).map(JournalState.PhaseRecord::finishedAt);
+            out.add(new SafetyGate.EarlierStep(j.id(), c.map(ScheduledPhase::id).orElse(null),
+                    live.map(at -> at.plus(timeline.ttl()).plus(margin)).orElse(null)));
+        }
+        return out;
+    }
+
+    private static Optional<Instant> confirmedAt(JournalState st, String confirm) {
+        return st.phase(confirm).filter(JournalState.PhaseRecord::done)
+                .map(r -> r.finish() != null && r.finish().confirmedAt() != null ? r.finish().confirmedAt() : r.finishedAt());
     }
 
     /** Every RRset a forward batch changed and no rollback undid. */

@@ -2,6 +2,7 @@ package dev.migrate.engine;
 
 import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetChange;
+import dev.migrate.dns.RRsetKey;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.state.Batch;
@@ -50,15 +51,23 @@ public final class JournaledWriter {
         }
     }
 
-    /** Rollback's write: puts back {@code undone}'s before-images; an empty inverse only records it undone. */
-    public void undo(Batch undone, List<RRsetChange> inverse) throws IOException, EngineException {
-        writeBatch(Event.ROLLBACK_PHASE, ledger.nextBatchId(Event.ROLLBACK_PHASE), undone.zone(), inverse, undone.id());
+    /**
+     * Rollback's write: puts back {@code undone}'s before-images, except the {@code kept} RRsets (someone else
+     * changed them), which stay to be undone later. An empty inverse only records the batch undone.
+     */
+    public void undo(Batch undone, List<RRsetChange> inverse, List<RRsetKey> kept) throws IOException, EngineException {
+        writeBatch(Event.ROLLBACK_PHASE, ledger.nextBatchId(Event.ROLLBACK_PHASE), undone.zone(), inverse, undone.id(), kept);
     }
 
     private void writeBatch(String phase, String id, String zone, List<RRsetChange> batch, String undoes)
             throws IOException, EngineException {
+        writeBatch(phase, id, zone, batch, undoes, List.of());
+    }
+
+    private void writeBatch(String phase, String id, String zone, List<RRsetChange> batch, String undoes,
+            List<RRsetKey> kept) throws IOException, EngineException {
         CrashPoints.reach("before-intent");
-        ledger.append(new Entry.Intent(phase, id, zone, batch, undoes));
+        ledger.append(new Entry.Intent(phase, id, zone, batch, undoes, kept));
         CrashPoints.reach("after-intent");
         if (!batch.isEmpty()) {
             ProviderException failure = applyWithRetries(phase, id, zone, batch);

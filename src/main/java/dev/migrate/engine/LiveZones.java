@@ -3,6 +3,7 @@ package dev.migrate.engine;
 import dev.migrate.dns.RRsetKey;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.plan.Plan;
+import dev.migrate.plan.SwapStep;
 import dev.migrate.provider.DnsProvider;
 import dev.migrate.provider.ProviderException;
 import java.util.Collection;
@@ -45,9 +46,19 @@ public final class LiveZones {
         return provider.read(zone, wanted);
     }
 
-    /** The plan's targets expanded against live data; an expansion error blocks (exit 4). */
+    /** Every swap step's targets together (what lower-ttl lowers); an expansion error blocks (exit 4). */
     public List<Target> targets(Map<String, ZoneSnapshot> live) throws EngineException {
-        Targets.Expansion exp = Targets.expand(plan, live);
+        return checked(Targets.expand(plan, live));
+    }
+
+    /** One swap step's targets against the zones as they are now; an expansion error blocks (exit 4). */
+    public List<Target> stepTargets(String swapPhase, Map<String, ZoneSnapshot> live) throws EngineException {
+        SwapStep step = plan.step(swapPhase).orElse(null);
+        if (step == null) return List.of();
+        return checked(Targets.expand(step, live));
+    }
+
+    private static List<Target> checked(Targets.Expansion exp) throws EngineException {
         if (!exp.errors().isEmpty()) throw new EngineException(Verdict.BLOCKED, String.join("; ", exp.errors()));
         return exp.targets();
     }

@@ -80,8 +80,18 @@ public final class PhasePreview {
         return simulated;
     }
 
+    /** Every swap step's targets together, against the zones as they are now. */
     public List<Target> targets() {
         return targets;
+    }
+
+    /** One swap step's targets against the simulated zones (a step follows the steps before it). */
+    public List<Target> stepTargets(String swapPhase) throws EngineException {
+        var step = plan.step(swapPhase).orElse(null);
+        if (step == null) return List.of();
+        Targets.Expansion e = Targets.expand(step, simulated);
+        if (!e.errors().isEmpty()) throw new EngineException(Verdict.BLOCKED, String.join("; ", e.errors()));
+        return e.targets();
     }
 
     /** When a lowering simulated in this dry run would be confirmed (now), or null. */

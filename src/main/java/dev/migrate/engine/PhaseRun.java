@@ -34,9 +34,12 @@ public final class PhaseRun {
     private final EngineListener listener;
     private final Clock clock;
     private final boolean force;
+    private final Long originalTtl;
+    private final java.util.function.Function<dev.migrate.plan.PhaseSpec, Rollback.RevertCheck> revertCheck;
 
     PhaseRun(ScheduledPhase phase, Plan plan, Timeline timeline, Ledger ledger, LiveZones live, JournaledWriter writer,
-            Probes probes, EngineListener listener, Clock clock, boolean force) {
+            Probes probes, EngineListener listener, Clock clock, Engine.Options options,
+            java.util.function.Function<dev.migrate.plan.PhaseSpec, Rollback.RevertCheck> revertCheck) {
         this.phase = phase;
         this.plan = plan;
         this.timeline = timeline;
@@ -46,7 +49,9 @@ public final class PhaseRun {
         this.probes = probes;
         this.listener = listener;
         this.clock = clock;
-        this.force = force;
+        this.force = options.force();
+        this.originalTtl = options.originalTtl();
+        this.revertCheck = revertCheck;
     }
 
     public ScheduledPhase phase() {
@@ -61,6 +66,11 @@ public final class PhaseRun {
         return timeline;
     }
 
+    /** Where the journal is, for messages. */
+    public String journalLocation() {
+        return ledger.location();
+    }
+
     /** What the journal says now, including this run's lines. */
     public JournalState journal() {
         return ledger.state();
@@ -68,6 +78,11 @@ public final class PhaseRun {
 
     public Instant now() {
         return clock.instant();
+    }
+
+    /** The TTL the operator says the targets had before a lowering whose journal was lost, or null. */
+    public Long originalTtl() {
+        return originalTtl;
     }
 
     /** The operator asked to override the safety gate. */
@@ -79,8 +94,14 @@ public final class PhaseRun {
         return live.readAll();
     }
 
+    /** Every swap step's targets together, against {@code zones}. */
     public List<Target> targets(Map<String, ZoneSnapshot> zones) throws EngineException {
         return live.targets(zones);
+    }
+
+    /** The targets of the swap step {@code swapPhase}, against {@code zones}. */
+    public List<Target> stepTargets(String swapPhase, Map<String, ZoneSnapshot> zones) throws EngineException {
+        return live.stepTargets(swapPhase, zones);
     }
 
     /** Journals that the phase started (its first journaled step) and says so. */
@@ -116,10 +137,25 @@ public final class PhaseRun {
         writer.write(phase.id(), changes);
     }
 
-    /** Undoes every committed change (confirm's fallback). */
-    public List<RRsetChange> rollback() throws IOException, EngineException {
-        return Rollback.run(ledger, live, writer, listener, false);
+    /**
+     * Takes back {@code swaps} (confirm's fallback), keeping the lowered TTLs, confirms the revert under this
+     * phase's timeout, and schedules the TTLs' return. Returns what was undone and how it is served, in words.
+     */
+    public Reverted rollback(java.util.Set<String> swaps) throws IOException, EngineException {
+        Rollback.Result r = Rollback.run(timeline, ledger, live, writer, listener, false,
+                Rollback.scope(ledger.state(), swaps), revertCheck.apply(phase.spec()),
+                dev.migrate.engine.Engine.RollbackOptions.DEFAULT_RESTORE_AFTER, now());
+        return new Reverted(r.undone(), r.live() == null || r.live().live(), r.servedAt(plan.ttl().lowered()),
+                r.live() == null ? "" : r.live().summary() + problems(r.live()), r.restoreAt());
     }
+
+    /**
+     * What a rollback took back.
+     *
+     * @param servedAt words for the TTL the old records are served at (never one that is not served)
+     * @param restoreAt when the lowered TTLs go back up, or null
+     */
+    public record Reverted(List<RRsetChange> undone, boolean live, String servedAt, String seen, Instant restoreAt) {}
 
     /** Waits, up to the phase's timeout, until every authoritative address serves {@code expect}. */
     public PropagationCheck.Outcome awaitLive(Map<String, ZoneSnapshot> zones, List<Expectation> expect)

@@ -9,6 +9,7 @@ import dev.migrate.plan.Plan;
 import dev.migrate.plan.ScheduledPhase;
 import dev.migrate.plan.Timeline;
 import dev.migrate.provider.Capabilities;
+import dev.migrate.state.JournalState;
 import dev.migrate.support.Durations;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,20 +31,43 @@ public final class Planner {
     private Planner() {}
 
     public static Preview preview(Plan plan, Map<String, ZoneSnapshot> live, Capabilities caps, Instant now) {
+        return preview(plan, live, caps, now, JournalState.empty());
+    }
+
+    /**
+     * The preview at {@code now}, knowing what the journal says already ran: phases done show the changes
+     * they made (from the journal, which keeps watching RRsets a rewrite already moved), the rest are
+     * simulated from the live zones on, each swap step on the zones the steps before it would leave.
+     */
+    public static Preview preview(Plan plan, Map<String, ZoneSnapshot> live, Capabilities caps, Instant now,
+            JournalState journal) {
         Timeline timeline = Timeline.of(plan);
-        Targets.Expansion exp = Targets.expand(plan, live);
+        Targets.Steps steps = Targets.steps(plan, timeline, live);
+        Targets.Expansion exp = steps.all();
         List<String> errors = new ArrayList<>(exp.errors());
         List<String> warnings = new ArrayList<>(exp.warnings());
 
         Map<String, ZoneSnapshot> sim = new HashMap<>(live);
         Map<String, List<RRsetChange>> byPhase = new LinkedHashMap<>();
-        Map<ZonedKey, Long> originals = new HashMap<>();
-        Set<ZonedKey> touched = new LinkedHashSet<>();
+        Map<ZonedKey, Long> originals = new HashMap<>(JournalFacts.originalTtls(timeline, journal));
+        Set<ZonedKey> touched = new LinkedHashSet<>(JournalFacts.touched(journal));
+        List<Target> watched = new ArrayList<>(exp.targets());
         for (ScheduledPhase p : timeline.phases()) {
             if (!p.action().changesDns()) continue;
+            if (journal.isDone(p.id())) {
+                List<RRsetChange> done = journal.inPlace(p.id());
+                byPhase.put(p.id(), done);
+                for (RRsetChange c : done) {
+                    if (p.action() == Action.SWAP && watched.stream().noneMatch(t -> t.zone().equals(c.zone()) && t.key().equals(c.key()))) {
+                        watched.add(new Target(c.zone(), c.key(), c.before() == null ? List.of() : c.before().rdata(),
+                                c.after() == null ? List.of() : c.after().rdata(), "done by " + p.id()));
+                    }
+                }
+                continue;
+            }
             List<RRsetChange> changes = switch (p.action()) {
                 case LOWER_TTL -> PhaseChanges.lowerTtl(exp.targets(), sim, plan.ttl());
-                case SWAP -> PhaseChanges.swap(exp.targets(), sim, plan.ttl());
+                case SWAP -> PhaseChanges.swap(stepTargets(plan, p, sim, errors), sim, plan.ttl());
                 case RESTORE_TTL -> PhaseChanges.restoreTtl(touched, sim, plan.ttl(), originals);
                 default -> List.of();
             };
@@ -56,8 +80,43 @@ public final class Planner {
             sim = applyTo(sim, changes);
         }
 
-        SafetyReport safety = safety(plan, timeline, exp.targets(), live, caps, errors, warnings);
-        return new Preview(plan, now, timeline, exp.targets(), byPhase, safety);
+        SafetyReport safety = safety(plan, timeline, exp.targets(), live, caps, errors, warnings, journal, now);
+        return new Preview(plan, now, timeline, watched, byPhase, safety);
+    }
+
+    private static List<Target> stepTargets(Plan plan, ScheduledPhase p, Map<String, ZoneSnapshot> sim, List<String> errors) {
+        return plan.step(p.id()).map(step -> {
+            Targets.Expansion e = Targets.expand(step, sim);
+            for (String err : e.errors()) if (!errors.contains(err)) errors.add(err);
+            return e.targets();
+        }).orElse(List.of());
+    }
+
+    /**
+     * A swap step on RRsets an earlier step changed waits for that step's confirm + the lowered TTL + margin;
+     * a step planned before that runs late (apply holds it), which the plan should say.
+     */
+    private static void laterSteps(Plan plan, Timeline timeline, JournalState journal, List<String> warnings) {
+        Map<ZonedKey, ScheduledPhase> lastSwap = new HashMap<>();
+        Duration margin = plan.ttl().marginFor(plan.ttl().lowered());
+        for (ScheduledPhase p : timeline.all(Action.SWAP)) {
+            Set<ZonedKey> keys = new HashSet<>();
+            plan.step(p.id()).ifPresent(st -> st.changes().forEach(c -> keys.add(new ZonedKey(c.zone(),
+                    new dev.migrate.dns.RRsetKey(c.name(), c.type())))));
+            for (ZonedKey k : keys) {
+                ScheduledPhase before = lastSwap.get(k);
+                if (before == null || journal.isDone(p.id())) continue;
+                Optional<ScheduledPhase> confirm = timeline.confirmOf(before);
+                Instant safe = confirm.map(ScheduledPhase::at).orElse(before.at()).plus(timeline.ttl()).plus(margin);
+                if (p.at().isBefore(safe)) {
+                    warnings.add(p.id() + " (" + p.spec().at().text() + ") changes " + k.key() + " again before " + safe
+                            + ": " + (confirm.isPresent() ? confirm.get().id() + " confirms " + before.id() : before.id())
+                            + " + the lowered TTL + margin " + Durations.human(margin) + "; apply holds it until then");
+                }
+                break;
+            }
+            for (ZonedKey k : keys) lastSwap.put(k, p);
+        }
     }
 
     /** The zones after {@code changes}, each zone copied only if it changes. */
@@ -89,18 +148,28 @@ public final class Planner {
     }
 
     private static SafetyReport safety(Plan plan, Timeline timeline, List<Target> targets,
-            Map<String, ZoneSnapshot> live, Capabilities caps, List<String> errors, List<String> warnings) {
-        long maxOrig = maxOriginalTtl(targets, live);
+            Map<String, ZoneSnapshot> live, Capabilities caps, List<String> errors, List<String> warnings,
+            JournalState journal, Instant at) {
+        // Once lower-ttl ran, the live TTLs are the lowered ones: the originals are the journal's.
+        dev.migrate.state.Entry.SafeSwap lowered0 = JournalFacts.lowering(timeline, journal);
+        long maxOrig = lowered0 != null ? lowered0.maxOriginalTtl() : maxOriginalTtl(targets, live);
         Duration margin = plan.ttl().marginFor(maxOrig);
         Optional<ScheduledPhase> lower = timeline.first(Action.LOWER_TTL);
-        Optional<ScheduledPhase> swap = timeline.first(Action.SWAP);
+        Optional<ScheduledPhase> swap = timeline.all(Action.SWAP).stream().filter(p -> !journal.isDone(p.id())).findFirst();
         Optional<ScheduledPhase> confirm = timeline.first(Action.CONFIRM);
         Optional<ScheduledPhase> restore = timeline.first(Action.RESTORE_TTL);
         long lowered = plan.ttl().lowered();
 
         Instant earliest = null;
-        if (lower.isPresent()) {
+        if (lowered0 != null) {
+            earliest = lowered0.earliestSafeSwap();
+        } else if (lower.isPresent()) {
             earliest = Safety.earliestSafeSwap(lower.get().at(), maxOrig, margin);
+            if (lower.get().at().isBefore(at)) {
+                // Overdue and not run: from now, the swap cannot be safe before this, whatever the schedule says.
+                warnings.add("lower-ttl was due at " + lower.get().at() + " and has not run: run it now; the swap is"
+                        + " then safe at the soonest at " + Safety.earliestSafeSwap(at, maxOrig, margin));
+            }
         } else if (maxOrig > lowered) {
             errors.add("no lower-ttl phase, yet the affected RRsets have TTLs up to " + maxOrig + " s: add"
                     + " { id: lower-ttl, at: T-72h, action: lower-ttl } so caches drop the old answers quickly");
@@ -112,6 +181,7 @@ public final class Planner {
                     + "): move lower-ttl to " + lower.get().spec().at().text() + " minus at least "
                     + Durations.human(Duration.between(swap.get().at(), earliest)) + ", or the cutover later");
         }
+        laterSteps(plan, timeline, journal, warnings);
         if (lower.isPresent() && swap.isPresent() && lower.get().at().equals(swap.get().at())) {
             warnings.add("lower-ttl and swap run at the same instant: never lower a TTL and change the data in"
                     + " the same step (caches still hold the old TTL)");

@@ -126,18 +126,19 @@ public final class Rehearsal {
             boolean[] swapBlocked = new boolean[1];
             RunReport last = new Autopilot(engine, clock, clock, true).run(new Autopilot.Driver() {
                 @Override
-                public Instant when(ScheduledPhase next) {
+                public Instant when(Scheduler.Next next) {
                     return next.at().plus(o.late().getOrDefault(next.id(), Duration.ZERO));
                 }
 
                 @Override
-                public void beforeRound(ScheduledPhase next) throws EngineException {
-                    if (engine.needsApproval(next.id())) {
+                public void beforeRound(Scheduler.Next next) throws EngineException {
+                    boolean swap = timeline.phase(next.id()).map(p -> p.action() == Action.SWAP).orElse(false);
+                    if (timeline.phase(next.id()).isPresent() && engine.needsApproval(next.id())) {
                         engine.approve(next.id(), "rehearsal");
                         notes.add(next.id() + " needs approval: the rehearsal approved it; a real run waits for"
                                 + " 'migrate approve " + plan.file() + " " + next.id() + "' (exit 4 until then)");
                     }
-                    if (o.laggingServer() && next.action() == Action.SWAP && sandbox.lagging().isEmpty()) {
+                    if (o.laggingServer() && swap && sandbox.lagging().isEmpty()) {
                         sandbox.startLagging(servers - 1);
                         notes.add("sandbox-secondary-" + (servers - 1) + " stopped taking updates just before the swap"
                                 + " (--lagging-server)");
@@ -151,7 +152,8 @@ public final class Rehearsal {
                         Step s = new Step(startedAt, clock.instant(), pr, List.copyOf(log));
                         steps.add(s);
                         out.step(s);
-                        if (pr.action() == Action.SWAP && pr.done()) actualSwap[0] = startedAt;
+                        boolean firstSwap = timeline.first(Action.SWAP).map(f -> f.id().equals(pr.phase())).orElse(false);
+                        if (firstSwap && pr.done() && actualSwap[0] == null) actualSwap[0] = startedAt;
                     }
                     if (held) {
                         swapBlocked[0] = true;

@@ -2,78 +2,149 @@ package dev.migrate.engine;
 
 import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetChange;
+import dev.migrate.dns.RRsetKey;
 import dev.migrate.dns.ZoneSnapshot;
+import dev.migrate.plan.Timeline;
+import dev.migrate.probe.Expectation;
+import dev.migrate.probe.PropagationCheck;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.state.Batch;
 import dev.migrate.state.Entry;
 import dev.migrate.state.Event;
 import dev.migrate.state.JournalState;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Undoes every committed batch, newest first, each through the journaled path. Undoing a swap brings back
- * the old data at the lowered TTL it had then; undoing lower-ttl brings back the original TTL. A record
- * someone else changed since the tool wrote it stops the rollback (nothing of it overwritten) unless forced.
+ * Takes swaps back, newest first, through the journaled path, keeping the lowered TTLs: the runbooks revert
+ * fast because the TTLs are still low, and a retry should not need a new 72-hour lowering. The reverted data
+ * is then confirmed on every authoritative address, and the TTLs' return is scheduled (restore-ttl, run by
+ * apply when due). A record someone else changed since the tool wrote it is left alone and named; every
+ * other RRset is put back.
  */
 final class Rollback {
     private Rollback() {}
 
-    /** What a rollback would put back, newest first; writes nothing. */
-    static List<RRsetChange> preview(JournalState st) {
+    /** Confirms that the reverted data is served everywhere (the same rules as confirm). */
+    interface RevertCheck {
+        PropagationCheck.Outcome await(List<Expectation> reverted) throws EngineException;
+    }
+
+    /**
+     * What a rollback did.
+     *
+     * @param live      the reverted data seen on every authoritative address; null when nothing was written
+     * @param restoreAt when the lowered TTLs go back up; null when no lowering is in force
+     */
+    record Result(List<RRsetChange> undone, PropagationCheck.Outcome live, Instant restoreAt) {
+        /** The TTL the reverted records are served at, in words that never claim one that is not served. */
+        String servedAt(long lowered) {
+            // The last write to each RRset is what it is served as now.
+            java.util.Map<String, RRset> last = new java.util.HashMap<>();
+            for (RRsetChange c : undone) last.put(c.zone() + " " + c.key(), c.after());
+            Set<Long> ttls = new TreeSet<>();
+            for (RRset s : last.values()) if (s != null) ttls.add(s.ttl());
+            if (ttls.isEmpty()) return "";
+            if (ttls.size() == 1 && ttls.contains(lowered)) return " at the lowered TTL (" + lowered + " s)";
+            return " at TTL " + String.join(", ", ttls.stream().map(t -> t + " s").toList());
+        }
+    }
+
+    /**
+     * The forward batches a rollback of {@code swaps} takes back: every committed batch from the first of
+     * theirs on (a restore-ttl that came after them too), newest first. Lower-ttl's batches come before any
+     * swap and stay: the lowering remains in force.
+     */
+    static List<Batch> scope(JournalState st, Set<String> swaps) {
+        List<Batch> undoable = st.undoable();
+        long from = Long.MAX_VALUE;
+        for (Batch b : undoable) if (swaps.contains(b.phase())) from = Math.min(from, b.intent().seq());
+        List<Batch> out = new ArrayList<>();
+        for (Batch b : undoable) if (b.intent().seq() >= from) out.add(b);
+        Collections.reverse(out);
+        return out;
+    }
+
+    /** What a rollback of this scope would put back, newest first; writes nothing. */
+    static List<RRsetChange> preview(List<Batch> scope) {
         List<RRsetChange> would = new ArrayList<>();
-        List<Batch> undo = new ArrayList<>(st.undoable());
-        Collections.reverse(undo);
-        for (Batch b : undo) for (RRsetChange c : b.changes()) would.add(c.inverse());
+        for (Batch b : scope) for (RRsetChange c : b.changes()) would.add(c.inverse());
         return would;
     }
 
-    static List<RRsetChange> run(Ledger ledger, LiveZones live, JournaledWriter writer, EngineListener listener,
-            boolean force) throws IOException, EngineException {
+    /**
+     * Undoes {@code scope} (newest first), confirms the reverted data, and schedules the TTLs' return
+     * {@code restoreAfter} from now while a lowering is in force. Returns an empty result when there was
+     * nothing to do.
+     */
+    static Result run(Timeline timeline, Ledger ledger, LiveZones live, JournaledWriter writer, EngineListener listener,
+            boolean force, List<Batch> scope, RevertCheck check, java.time.Duration restoreAfter, Instant now)
+            throws IOException, EngineException {
         JournalState st = ledger.state();
-        List<Batch> undo = new ArrayList<>(st.undoable());
-        // Nothing to undo: done, unless a rollback was started and not finished (then record its end).
-        if (undo.isEmpty() && (!st.rollbackStarted() || st.rolledBackAt().isPresent())) return List.of();
-        Collections.reverse(undo);
+        boolean unfinished = st.rollbackStarted() && st.rolledBackAt().isEmpty();
+        boolean firstOfLowering = !st.rollbackStarted() && JournalFacts.lowering(timeline, st) != null;
+        if (scope.isEmpty() && !unfinished && !firstOfLowering) return new Result(List.of(), null, null);
         ledger.append(new Entry.RollbackStarted(force));
         List<RRsetChange> done = new ArrayList<>();
-        for (Batch b : undo) {
-            ZoneSnapshot now;
+        List<String> keptBack = new ArrayList<>();
+        for (Batch b : scope) {
+            ZoneSnapshot served;
             try {
-                now = live.read(b.zone(), b.changes().stream().map(RRsetChange::key).toList());
+                served = live.read(b.zone(), b.changes().stream().map(RRsetChange::key).toList());
             } catch (ProviderException e) {
                 ledger.append(new Entry.RollbackFailed(e.getMessage()));
                 throw new EngineException(Verdict.FAILURE, e.getMessage() + "; rollback stopped, run it again");
             }
-            List<String> changedBySomeoneElse = new ArrayList<>();
             List<RRsetChange> inverse = new ArrayList<>();
+            List<RRsetKey> kept = new ArrayList<>();
+            List<String> forced = new ArrayList<>();
             for (RRsetChange c : b.changes()) {
-                RRset current = now.get(c.key());
+                RRset current = served.get(c.key());
+                if (Objects.equals(current, c.before())) continue; // already back
                 if (!Objects.equals(current, c.after())) {
-                    changedBySomeoneElse.add(c.key() + " is " + JournaledWriter.image(current) + " but the tool wrote "
-                            + JournaledWriter.image(c.after()));
+                    String who = c.key() + " is " + JournaledWriter.image(current) + " but the tool wrote "
+                            + JournaledWriter.image(c.after());
+                    if (!force) {
+                        kept.add(c.key());
+                        keptBack.add(who);
+                        continue;
+                    }
+                    forced.add(who);
                 }
-                RRset from = force ? current : c.after();
-                if (!Objects.equals(from, c.before())) inverse.add(new RRsetChange(c.zone(), c.key(), from, c.before()));
+                inverse.add(new RRsetChange(c.zone(), c.key(), current, c.before()));
             }
-            if (!changedBySomeoneElse.isEmpty() && !force) {
-                String why = "changed by someone else since the tool wrote it: " + String.join("; ", changedBySomeoneElse);
-                ledger.append(new Entry.RollbackFailed(why));
-                throw new EngineException(Verdict.BLOCKED, "rollback stopped: " + why + ". Nothing of it was"
-                        + " overwritten; check these records, then 'migrate rollback --force' to put the old data back anyway");
-            }
-            if (!changedBySomeoneElse.isEmpty()) {
-                ledger.append(new Entry.Forced(Event.ROLLBACK_PHASE, String.join("; ", changedBySomeoneElse)));
-            }
-            // An empty inverse writes nothing but records that this batch is undone, so a later rollback skips it.
-            writer.undo(b, inverse);
+            if (!forced.isEmpty()) ledger.append(new Entry.Forced(Event.ROLLBACK_PHASE, String.join("; ", forced)));
+            // An empty inverse writes nothing but records this batch undone, so a later rollback skips it.
+            writer.undo(b, inverse, kept);
             done.addAll(inverse);
         }
-        ledger.append(new Entry.RollbackFinished(done.size()));
+        if (!keptBack.isEmpty()) {
+            String why = "changed by someone else since the tool wrote it: " + String.join("; ", keptBack);
+            ledger.append(new Entry.RollbackFailed(why));
+            throw new EngineException(Verdict.BLOCKED, "rollback stopped: " + why + ". Nothing of it was overwritten"
+                    + (done.isEmpty() ? "" : "; every other RRset (" + done.size() + ") was put back")
+                    + ". Check these records, then run 'migrate rollback' again ('migrate rollback --force' puts the"
+                    + " old data back over them)");
+        }
+        PropagationCheck.Outcome seen = null;
+        // An RRset undone twice (restore-ttl's TTL, then the swap's data) is expected as it was before the oldest.
+        java.util.Map<String, Expectation> last = new java.util.LinkedHashMap<>();
+        for (RRsetChange c : done) last.put(c.zone() + " " + c.key(), new Expectation(c.zone(), c.key(), c.after()));
+        List<Expectation> reverted = new ArrayList<>(last.values());
+        if (!reverted.isEmpty()) seen = check.await(reverted);
+        ledger.append(new Entry.RollbackFinished(done.size(), seen == null ? null : seen.live()));
+        Instant restoreAt = null;
+        if (JournalFacts.loweringInForce(timeline, ledger.state())) {
+            restoreAt = now.plus(restoreAfter);
+            ledger.append(new Entry.RestoreScheduled(restoreAt));
+        }
         listener.event(new EngineEvent.RollbackFinished(done.size()));
-        return done;
+        return new Result(done, seen, restoreAt);
     }
 }

@@ -46,9 +46,47 @@ public final class SafetyGate {
      */
     public static Gate swap(List<String> drift, List<String> notLowered, Entry.SafeSwap lowering, Instant now,
             boolean force) {
+        return swap(new SwapFacts(drift, List.of(), notLowered, lowering, List.of()), now, force);
+    }
+
+    /**
+     * A swap step that changes RRsets an earlier step changed: no resolver may still hold the earlier step's
+     * data when it runs, so it waits for that step's confirmation + the lowered TTL + margin.
+     *
+     * @param safeFrom null while the earlier step's confirm has not confirmed it
+     */
+    public record EarlierStep(String swap, String confirm, Instant safeFrom) {}
+
+    /**
+     * What the gate of one swap step looks at.
+     *
+     * @param foreign targets whose live data differs from what the journal says the tool last wrote there
+     */
+    public record SwapFacts(List<String> drift, List<String> foreign, List<String> notLowered, Entry.SafeSwap lowering,
+            List<EarlierStep> earlier) {
+        public SwapFacts {
+            drift = List.copyOf(drift);
+            foreign = List.copyOf(foreign);
+            notLowered = List.copyOf(notLowered);
+            earlier = List.copyOf(earlier);
+        }
+    }
+
+    /**
+     * Every swap step's gate: the swap's rules above, and, for a step after another on the same RRsets,
+     * that step's confirmation + lowered TTL + margin.
+     */
+    public static Gate swap(SwapFacts f, Instant now, boolean force) {
+        List<String> drift = f.drift();
+        List<String> notLowered = f.notLowered();
+        Entry.SafeSwap lowering = f.lowering();
         if (!drift.isEmpty()) {
             return new Gate.Refused("drift: " + String.join("; ", drift) + ". The swap will not overwrite records that"
                     + " are not what the plan expects: fix the live records or the plan's 'from', then run apply again");
+        }
+        if (!f.foreign().isEmpty()) {
+            return new Gate.Refused("changed by someone else since the tool wrote it: " + String.join("; ", f.foreign())
+                    + ". The swap will not overwrite it: put back what the tool wrote, or roll back and start again");
         }
         List<String> forced = new ArrayList<>();
         if (!notLowered.isEmpty()) {
@@ -65,6 +103,26 @@ public final class SafetyGate {
                     + " s, and the margin " + Durations.human(lowering.margin()) + "; caches may still hold the old TTL";
             if (!force) {
                 return new Gate.HeldUntil(lowering.earliestSafeSwap(), "swap " + why
+                        + ". apply runs it once that time has come (--force overrides, and the journal records it)");
+            }
+            forced.add(why);
+        }
+        Instant stepSafe = null;
+        for (EarlierStep e : f.earlier()) {
+            if (e.safeFrom() == null) {
+                String why = "step " + e.swap() + " changed these RRsets and " + (e.confirm() == null ? "has not finished"
+                        : e.confirm() + " has not confirmed it yet") + ": no step may follow it before it is live everywhere";
+                if (!force) return new Gate.Refused(why);
+                forced.add(why);
+            } else if (now.isBefore(e.safeFrom()) && (stepSafe == null || e.safeFrom().isAfter(stepSafe))) {
+                stepSafe = e.safeFrom();
+            }
+        }
+        if (stepSafe != null) {
+            String why = "unsafe until " + stepSafe + " (" + Durations.relative(stepSafe, now) + "): resolvers may still"
+                    + " hold what the earlier step wrote until its confirmation + the lowered TTL + margin";
+            if (!force) {
+                return new Gate.HeldUntil(stepSafe, "swap " + why
                         + ". apply runs it once that time has come (--force overrides, and the journal records it)");
             }
             forced.add(why);

@@ -66,7 +66,7 @@ public final class Workspace implements AutoCloseable {
 
     /** The RRsets a plan's explicit changes name in a zone (rewrite rules need the whole zone). */
     public static java.util.List<dev.migrate.dns.RRsetKey> explicitKeys(Plan plan, String zone) {
-        return plan.changes().stream().filter(c -> c.zone().equals(zone))
+        return plan.allChanges().stream().filter(c -> c.zone().equals(zone))
                 .map(c -> new dev.migrate.dns.RRsetKey(c.name(), c.type())).toList();
     }
 

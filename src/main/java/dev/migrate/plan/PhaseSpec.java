@@ -10,6 +10,7 @@ import java.util.List;
  * @param checks      ids of the checks a verify runs; null means every check of the plan
  * @param preflight   swap re-runs the checks just before writing
  * @param unreachable {@code fail} or {@code ignore}; null follows the plan's propagation block
+ * @param swap        for a confirm: the swap phase it confirms ({@code swap: ID}); null for the last swap before it
  */
 public record PhaseSpec(
         String id,
@@ -21,6 +22,7 @@ public record PhaseSpec(
         List<String> checks,
         boolean preflight,
         String unreachable,
+        String swap,
         Location loc) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);

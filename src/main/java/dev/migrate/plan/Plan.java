@@ -17,7 +17,21 @@ public record Plan(
         List<RewriteRule> rewrites,
         List<PhaseSpec> phases,
         List<CheckSpec> checks,
-        Propagation propagation) {
+        Propagation propagation,
+        List<SwapStep> steps) {
+
+    /** What the swap phase {@code phaseId} changes. */
+    public Optional<SwapStep> step(String phaseId) {
+        return steps.stream().filter(s -> s.phase().equals(phaseId)).findFirst();
+    }
+
+    /** Every explicit change of every swap step, in plan order (adapters that read name by name need them). */
+    public List<ChangeSpec> allChanges() {
+        List<ChangeSpec> out = new java.util.ArrayList<>();
+        for (SwapStep s : steps) out.addAll(s.changes());
+        if (steps.isEmpty()) out.addAll(changes);
+        return out;
+    }
 
     /** Relative paths in the plan (zone directory, CA files, secret files) are taken against this. */
     public Path baseDir() {

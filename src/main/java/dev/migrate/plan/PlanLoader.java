@@ -46,7 +46,9 @@ public final class PlanLoader {
     static final Set<String> CHANGE_KEYS = Set.of("zone", "name", "type", "from", "to");
     static final Set<String> REWRITE_KEYS = Set.of("from", "to");
     static final Set<String> PHASE_KEYS = Set.of("id", "at", "action", "timeout", "approval", "onFailure",
-            "checks", "preflight", "unreachable");
+            "checks", "preflight", "unreachable", "changes", "rewrite", "zones", "swap");
+    /** Keys only a swap phase takes (its own step), and only a confirm ({@code swap:} names what it confirms). */
+    static final Set<String> SWAP_PHASE_KEYS = Set.of("changes", "rewrite", "zones");
     static final Set<String> HTTP_KEYS = Set.of("id", "http", "connectTo", "expectStatus", "expectBody", "caFile",
             "minCertDays", "followRedirects", "timeout");
     static final Set<String> TCP_KEYS = Set.of("id", "tcp", "expectBanner", "expect", "timeout");
@@ -113,11 +115,13 @@ public final class PlanLoader {
             List<ChangeSpec> changes = changes(top, zones);
             List<RewriteRule> rewrites = rewrites(top);
             List<CheckSpec> checks = checks(top);
-            List<PhaseSpec> phases = phases(top, checks);
+            Map<String, MapNode> phaseNodes = new LinkedHashMap<>();
+            List<PhaseSpec> phases = phases(top, checks, phaseNodes);
+            List<SwapStep> steps = steps(top, phases, phaseNodes, zones, changes, rewrites);
             Propagation propagation = propagation(top);
 
             if (!errors.isEmpty()) throw new PlanException(errors);
-            return new Plan(file, name, cutover, provider, zones, ttl, changes, rewrites, phases, checks, propagation);
+            return new Plan(file, name, cutover, provider, zones, ttl, changes, rewrites, phases, checks, propagation, steps);
         }
 
         // ---- top-level blocks ----
@@ -468,7 +472,7 @@ public final class PlanLoader {
             return out;
         }
 
-        List<PhaseSpec> phases(MapNode top, List<CheckSpec> checks) {
+        List<PhaseSpec> phases(MapNode top, List<CheckSpec> checks, Map<String, MapNode> nodes) {
             Node n = top.get("phases");
             if (n == null) return standardTimeline(top.at());
             List<PhaseSpec> out = new ArrayList<>();
@@ -476,6 +480,11 @@ public final class PlanLoader {
             Map<Action, Location> singles = new HashMap<>();
             Set<String> checkIds = new HashSet<>();
             for (CheckSpec c : checks) checkIds.add(c.id());
+            // Every id first: a phase may count from one listed after it.
+            Set<String> known = new HashSet<>();
+            for (Node item : items(n, "a list of phases")) {
+                if (item instanceof MapNode m && m.get("id") instanceof Scalar s && s.text() != null) known.add(s.text().trim());
+            }
             for (Node item : items(n, "a list of phases")) {
                 if (!(item instanceof MapNode m)) {
                     error(item.at(), "found " + describe(item) + ", expected a phase { id, at, action }");
@@ -488,20 +497,34 @@ public final class PlanLoader {
                 if (id != null && !PHASE_ID.matcher(id).matches()) {
                     error(m.get("id").at(), "found '" + id + "', expected an id of letters, digits, dashes, dots or underscores");
                     id = null;
+                } else if (id != null && (id.equals("T") || Offset.wellFormed(id))) {
+                    error(m.get("id").at(), "found '" + id + "', which reads as an offset from the cutover T: choose another id");
+                    id = null;
                 }
                 if (id != null && ids.containsKey(id)) {
                     error(m.get("id").at(), "duplicate phase id '" + id + "' (first used at line " + ids.get(id).line() + ")");
                     id = null;
                 }
-                if (id != null) ids.put(id, m.get("id").at());
+                if (id != null) {
+                    ids.put(id, m.get("id").at());
+                    nodes.put(id, m);
+                }
                 Offset offset = null;
                 if (at != null) {
                     try {
-                        offset = Offset.parse(at);
+                        offset = Offset.parse(at, known);
+                        if (id != null && id.equals(offset.anchor())) {
+                            error(m.get("at").at(), "phase " + id + " counts from itself");
+                            offset = null;
+                        }
                     } catch (IllegalArgumentException e) {
-                        error(m.get("at").at(), "found '" + at + "', expected an offset from the cutover: T, T+90s, T-1h30m,"
-                                + " T+2d (units s, m, h, d)" + (Offset.wellFormed(at)
-                                        ? ", at most " + Offset.LIMIT.toDays() + " days from T" : ""));
+                        if (Offset.wellFormed(at) || at.trim().startsWith("T+") || at.trim().startsWith("T-") || at.trim().equals("T")) {
+                            error(m.get("at").at(), "found '" + at + "', expected an offset from the cutover: T, T+90s, T-1h30m,"
+                                    + " T+2d (units s, m, h, d)" + (Offset.wellFormed(at)
+                                            ? ", at most " + Offset.LIMIT.toDays() + " days from T" : ""));
+                        } else {
+                            error(m.get("at").at(), "found '" + at + "': " + e.getMessage());
+                        }
                     }
                 }
                 Action action = null;
@@ -510,7 +533,7 @@ public final class PlanLoader {
                     if (action == null) {
                         error(m.get("action").at(), "unknown action '" + act + "', expected one of " + Action.words()
                                 + Suggest.didYouMean(act.trim(), Action.words()));
-                    } else if (action != Action.VERIFY && action != Action.CONFIRM) {
+                    } else if (action == Action.LOWER_TTL || action == Action.RESTORE_TTL) {
                         Location first = singles.putIfAbsent(action, m.at());
                         if (first != null) {
                             error(m.get("action").at(), "a second " + action + " phase (the first is at line " + first.line()
@@ -554,9 +577,31 @@ public final class PlanLoader {
                 if (unreachable != null && !unreachable.equals("fail") && !unreachable.equals("ignore")) {
                     error(m.get("unreachable").at(), "found '" + unreachable + "', expected 'fail' or 'ignore'");
                 }
+                if (action != null) {
+                    for (String k : SWAP_PHASE_KEYS) {
+                        if (m.get(k) != null && action != Action.SWAP) {
+                            error(m.entries().get(k).keyAt(), "'" + k + "' belongs to a swap phase (the records that"
+                                    + " step changes), not to " + action);
+                        }
+                    }
+                    if (m.get("swap") != null && action != Action.CONFIRM) {
+                        error(m.entries().get("swap").keyAt(), "'swap' belongs to a confirm phase (the swap it confirms),"
+                                + " not to " + action);
+                    }
+                }
+                String swap = optionalString(m, "swap");
                 if (id != null && offset != null && action != null) {
                     out.add(new PhaseSpec(id, offset, action, timeout, approval, onFailure, phaseChecks, preflight,
-                            unreachable, m.at()));
+                            unreachable, action == Action.CONFIRM ? swap : null, m.at()));
+                }
+            }
+            anchorCycles(out);
+            for (PhaseSpec p : out) {
+                if (p.swap() == null) continue;
+                PhaseSpec named = out.stream().filter(x -> x.id().equals(p.swap())).findFirst().orElse(null);
+                if (named == null || named.action() != Action.SWAP) {
+                    error(nodes.get(p.id()).get("swap").at(), "'" + p.swap() + "' is not a swap phase of this plan; swap"
+                            + " phases are " + out.stream().filter(x -> x.action() == Action.SWAP).map(PhaseSpec::id).toList());
                 }
             }
             if (out.isEmpty() && ids.isEmpty()) {
@@ -566,13 +611,110 @@ public final class PlanLoader {
             return out;
         }
 
+        /** A phase that counts from another must not, through others, count from itself. */
+        void anchorCycles(List<PhaseSpec> phases) {
+            Map<String, PhaseSpec> byId = new HashMap<>();
+            for (PhaseSpec p : phases) byId.put(p.id(), p);
+            for (PhaseSpec p : phases) {
+                List<String> path = new ArrayList<>(List.of(p.id()));
+                PhaseSpec cur = p;
+                while (cur != null && !cur.at().onCutover()) {
+                    String next = cur.at().anchor();
+                    if (next.equals(p.id())) {
+                        error(p.loc(), "phase " + p.id() + " counts from itself through " + String.join(" -> ", path)
+                                + " -> " + next + ": anchor one of them on T");
+                        break;
+                    }
+                    if (path.contains(next) || path.size() > phases.size()) break;
+                    path.add(next);
+                    cur = byId.get(next);
+                }
+            }
+        }
+
+        /**
+         * What each swap phase changes: its own changes/rewrite, else the plan's; in its zones (a list, or
+         * {@code rest}: the zones no earlier swap phase named; all the plan's zones when it names none).
+         */
+        List<SwapStep> steps(MapNode top, List<PhaseSpec> phases, Map<String, MapNode> nodes, List<String> zones,
+                List<ChangeSpec> changes, List<RewriteRule> rewrites) {
+            List<SwapStep> out = new ArrayList<>();
+            Set<String> named = new HashSet<>();
+            Map<String, String> sharedZoneOwner = new HashMap<>();
+            Map<String, ChangeSpec> lastTo = new HashMap<>();
+            Map<String, String> lastStep = new HashMap<>();
+            for (PhaseSpec p : phases) {
+                if (p.action() != Action.SWAP) continue;
+                MapNode m = nodes.get(p.id());
+                List<String> stepZones = new ArrayList<>(zones);
+                Node zn = m == null ? null : m.get("zones");
+                if (zn != null) {
+                    if (zn instanceof Scalar sc && "rest".equals(sc.text() == null ? null : sc.text().trim())) {
+                        stepZones = zones.stream().filter(z -> !named.contains(z)).toList();
+                        if (stepZones.isEmpty()) {
+                            error(zn.at(), "'rest' leaves no zone for " + p.id() + ": earlier swap phases name every zone"
+                                    + " of the plan");
+                        }
+                    } else {
+                        stepZones = new ArrayList<>();
+                        for (Scalar sc : scalars(zn, "a list of the plan's zones, or rest")) {
+                            String z = Names.canonical(sc.text().trim());
+                            if (!zones.contains(z)) {
+                                List<String> bare = zones.stream().map(x -> x.substring(0, x.length() - 1)).toList();
+                                error(sc.at(), "zone '" + sc.text() + "' is not in 'zones' " + bare
+                                        + Suggest.didYouMean(sc.text().trim(), bare));
+                            } else if (!stepZones.contains(z)) {
+                                stepZones.add(z);
+                            }
+                        }
+                        named.addAll(stepZones);
+                    }
+                }
+                boolean own = m != null && (m.get("changes") != null || m.get("rewrite") != null);
+                List<ChangeSpec> stepChanges;
+                List<RewriteRule> stepRewrites;
+                if (own) {
+                    stepChanges = changes(m, stepZones);
+                    stepRewrites = rewrites(m);
+                } else {
+                    final List<String> zs = stepZones;
+                    stepChanges = changes.stream().filter(c -> zs.contains(c.zone())).toList();
+                    stepRewrites = rewrites;
+                    for (String z : stepZones) {
+                        String other = sharedZoneOwner.putIfAbsent(z, p.id());
+                        if (other != null && (!changes.isEmpty() || !rewrites.isEmpty())) {
+                            error(zn != null ? zn.at() : p.loc(), "swap phases " + other + " and " + p.id() + " both apply"
+                                    + " the plan's changes to " + z + ": give each its zones (waves) or its own changes");
+                            break;
+                        }
+                    }
+                }
+                for (ChangeSpec c : stepChanges) {
+                    String key = c.zone() + " " + c.name() + " " + c.type();
+                    ChangeSpec prev = lastTo.get(key);
+                    if (prev != null && c.from() != null && !sameData(prev.to(), c.from())) {
+                        error(c.at(), c.name() + " " + c.type() + ": 'from' " + c.from() + " contradicts the step before"
+                                + " it (" + lastStep.get(key) + ", line " + prev.at().line() + "), which sets " + prev.to());
+                    }
+                    lastTo.put(key, c);
+                    lastStep.put(key, p.id());
+                }
+                out.add(new SwapStep(p.id(), stepZones, stepChanges, stepRewrites));
+            }
+            return out;
+        }
+
+        private boolean sameData(List<String> a, List<String> b) {
+            return new java.util.TreeSet<>(a).equals(new java.util.TreeSet<>(b));
+        }
+
         List<PhaseSpec> standardTimeline(Location at) {
             return List.of(
-                    new PhaseSpec("lower-ttl", Offset.parse("T-72h"), Action.LOWER_TTL, null, false, OnFailure.ROLLBACK, null, true, null, at),
-                    new PhaseSpec("verify", Offset.parse("T-24h"), Action.VERIFY, null, false, OnFailure.ROLLBACK, null, true, null, at),
-                    new PhaseSpec("swap", Offset.parse("T"), Action.SWAP, null, false, OnFailure.ROLLBACK, null, true, null, at),
-                    new PhaseSpec("confirm", Offset.parse("T+5m"), Action.CONFIRM, Duration.ofMinutes(30), false, OnFailure.ROLLBACK, null, true, null, at),
-                    new PhaseSpec("restore-ttl", Offset.parse("T+24h"), Action.RESTORE_TTL, null, false, OnFailure.ROLLBACK, null, true, null, at));
+                    new PhaseSpec("lower-ttl", Offset.parse("T-72h"), Action.LOWER_TTL, null, false, OnFailure.ROLLBACK, null, true, null, null, at),
+                    new PhaseSpec("verify", Offset.parse("T-24h"), Action.VERIFY, null, false, OnFailure.ROLLBACK, null, true, null, null, at),
+                    new PhaseSpec("swap", Offset.parse("T"), Action.SWAP, null, false, OnFailure.ROLLBACK, null, true, null, null, at),
+                    new PhaseSpec("confirm", Offset.parse("T+5m"), Action.CONFIRM, Duration.ofMinutes(30), false, OnFailure.ROLLBACK, null, true, null, null, at),
+                    new PhaseSpec("restore-ttl", Offset.parse("T+24h"), Action.RESTORE_TTL, null, false, OnFailure.ROLLBACK, null, true, null, null, at));
         }
 
         Propagation propagation(MapNode top) {

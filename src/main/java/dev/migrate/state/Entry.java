@@ -1,6 +1,7 @@
 package dev.migrate.state;
 
 import dev.migrate.dns.RRsetChange;
+import dev.migrate.dns.RRsetKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -43,6 +44,8 @@ public sealed interface Entry {
             case Event.ROLLBACK_STARTED -> RollbackStarted.from(e);
             case Event.ROLLBACK_FINISHED -> RollbackFinished.from(e);
             case Event.ROLLBACK_FAILED -> RollbackFailed.from(e);
+            case Event.RESTORE_SCHEDULED -> RestoreScheduled.from(e);
+            case Event.RESTARTED -> Restarted.from(e);
             default -> null;
         };
     }
@@ -128,20 +131,54 @@ public sealed interface Entry {
      * Written, and durable, before the provider is touched: the full before- and after-images of one batch.
      *
      * @param undoes for a rollback batch, the id of the batch it undoes; null otherwise
+     * @param kept   for a rollback batch, the RRsets of {@code undoes} it leaves in place (someone else changed
+     *               them since the tool wrote them): they stay to be undone later. Empty: all of it is undone.
      */
-    record Intent(String phase, String batch, String zone, List<RRsetChange> changes, String undoes) implements Entry {
+    record Intent(String phase, String batch, String zone, List<RRsetChange> changes, String undoes,
+            List<RRsetKey> kept) implements Entry {
         public Intent {
             changes = List.copyOf(changes);
+            kept = List.copyOf(kept);
+        }
+
+        public Intent(String phase, String batch, String zone, List<RRsetChange> changes, String undoes) {
+            this(phase, batch, zone, changes, undoes, List.of());
         }
 
         @Override
         public Wire wire() {
-            return new Wire(Event.INTENT, phase, batch, zone, changes, undoes == null ? Map.of() : Map.of("undoes", undoes));
+            Map<String, String> i = new LinkedHashMap<>();
+            if (undoes != null) i.put("undoes", undoes);
+            if (!kept.isEmpty()) i.put("kept", keys(kept));
+            return new Wire(Event.INTENT, phase, batch, zone, changes, i);
         }
 
         static Intent from(Event e) {
-            return new Intent(e.phase(), e.batch(), e.zone(), e.changes(), e.info("undoes"));
+            return new Intent(e.phase(), e.batch(), e.zone(), e.changes(), e.info("undoes"), keys(e.info("kept")));
         }
+    }
+
+    /**
+     * RRset keys in one info value: "name TYPE" per line. A name in presentation form never holds a raw space
+     * or newline (dnsjava escapes them as \032 and \010), so the split is exact.
+     */
+    private static String keys(List<RRsetKey> keys) {
+        StringBuilder b = new StringBuilder();
+        for (RRsetKey k : keys) {
+            if (b.length() > 0) b.append('\n');
+            b.append(k.name()).append(' ').append(k.type());
+        }
+        return b.toString();
+    }
+
+    private static List<RRsetKey> keys(String text) {
+        if (text == null || text.isEmpty()) return List.of();
+        List<RRsetKey> out = new java.util.ArrayList<>();
+        for (String line : text.split("\n")) {
+            int sp = line.lastIndexOf(' ');
+            out.add(new RRsetKey(line.substring(0, sp), line.substring(sp + 1)));
+        }
+        return out;
     }
 
     /** The batch is in place (the provider said so, or recovery read it back). */
@@ -232,7 +269,16 @@ public sealed interface Entry {
         }
     }
 
-    record RollbackFinished(int changes) implements Entry {
+    /**
+     * Every batch in the rollback's scope is undone.
+     *
+     * @param live whether every authoritative address was seen serving the reverted data; null when not checked
+     */
+    record RollbackFinished(int changes, Boolean live) implements Entry {
+        public RollbackFinished(int changes) {
+            this(changes, null);
+        }
+
         @Override
         public String phase() {
             return Event.ROLLBACK_PHASE;
@@ -240,12 +286,61 @@ public sealed interface Entry {
 
         @Override
         public Wire wire() {
-            return Wire.of(Event.ROLLBACK_FINISHED, Event.ROLLBACK_PHASE, Map.of("changes", Integer.toString(changes)));
+            Map<String, String> i = new LinkedHashMap<>();
+            i.put("changes", Integer.toString(changes));
+            if (live != null) i.put("live", live.toString());
+            return Wire.of(Event.ROLLBACK_FINISHED, Event.ROLLBACK_PHASE, i);
         }
 
         static RollbackFinished from(Event e) {
             String n = e.info("changes");
-            return new RollbackFinished(n == null ? 0 : Integer.parseInt(n));
+            String live = e.info("live");
+            return new RollbackFinished(n == null ? 0 : Integer.parseInt(n), live == null ? null : Boolean.valueOf(live));
+        }
+    }
+
+    /**
+     * A rollback kept the lowered TTLs (so a retry is fast) and put their return at {@code at}: apply runs
+     * that restore-ttl when it falls due.
+     */
+    record RestoreScheduled(Instant at) implements Entry {
+        @Override
+        public String phase() {
+            return Event.ROLLBACK_PHASE;
+        }
+
+        @Override
+        public Wire wire() {
+            return Wire.of(Event.RESTORE_SCHEDULED, Event.ROLLBACK_PHASE, Map.of("at", at.toString()));
+        }
+
+        static RestoreScheduled from(Event e) {
+            return new RestoreScheduled(Instant.parse(e.info("at")));
+        }
+    }
+
+    /**
+     * {@code apply --restart} while the lowered TTLs are still in force: the timeline goes on from the first
+     * undone swap, without a new lowering. {@code reopened} are the phases that run again.
+     */
+    record Restarted(List<String> reopened) implements Entry {
+        public Restarted {
+            reopened = List.copyOf(reopened);
+        }
+
+        @Override
+        public String phase() {
+            return Event.ROLLBACK_PHASE;
+        }
+
+        @Override
+        public Wire wire() {
+            return Wire.of(Event.RESTARTED, Event.ROLLBACK_PHASE, Map.of("reopened", String.join(",", reopened)));
+        }
+
+        static Restarted from(Event e) {
+            String r = e.info("reopened");
+            return new Restarted(r == null || r.isEmpty() ? List.of() : List.of(r.split(",")));
         }
     }
 

@@ -30,6 +30,10 @@ public record Event(long seq, Instant at, String type, String phase, String batc
     public static final String ROLLBACK_STARTED = "rollback-started";
     public static final String ROLLBACK_FINISHED = "rollback-finished";
     public static final String ROLLBACK_FAILED = "rollback-failed";
+    /** A rollback kept the lowered TTLs; restore-ttl runs at the instant given. */
+    public static final String RESTORE_SCHEDULED = "restore-scheduled";
+    /** {@code apply --restart} reopened phases after a rollback, keeping the lowering. */
+    public static final String RESTARTED = "restarted";
 
     /** Phase name rollback intents carry. */
     public static final String ROLLBACK_PHASE = "rollback";

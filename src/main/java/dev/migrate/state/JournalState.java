@@ -31,13 +31,17 @@ public final class JournalState {
 
     private final Map<String, PhaseRecord> phases = new HashMap<>();
     private final Map<String, Batch> batches = new LinkedHashMap<>();
-    private final Set<String> undone = new HashSet<>();
+    /** Per forward batch touched by a rollback: the RRsets still in place (all others of it are undone). */
+    private final Map<String, Set<dev.migrate.dns.RRsetKey>> outstanding = new HashMap<>();
+    /** Forward batches a rollback undid, wholly or in part. */
+    private final Set<String> touchedByRollback = new HashSet<>();
     private final Map<String, Entry.Approved> approvals = new HashMap<>();
     private final Map<String, Instant> approvedAt = new HashMap<>();
     private final Map<String, Batch> pending = new LinkedHashMap<>();
     private int events;
     private Instant rollbackStartedAt;
     private Instant rolledBackAt;
+    private Instant restoreScheduledAt;
     private Instant latest;
 
     private JournalState() {}
@@ -83,6 +87,13 @@ public final class JournalState {
             if (rollbackStartedAt == null) rollbackStartedAt = e.at();
         } else if (entry instanceof Entry.RollbackFinished) {
             rolledBackAt = e.at();
+        } else if (entry instanceof Entry.RestoreScheduled r) {
+            restoreScheduledAt = r.at();
+        } else if (entry instanceof Entry.Restarted r) {
+            for (String id : r.reopened()) phases.remove(id);
+            rollbackStartedAt = null;
+            rolledBackAt = null;
+            restoreScheduledAt = null;
         }
     }
 
@@ -92,7 +103,17 @@ public final class JournalState {
         Batch settled = new Batch(b.id(), b.phase(), b.zone(), b.changes(), status, b.undoes(), b.intent());
         batches.put(id, settled);
         pending.remove(id);
-        if (status == Batch.Status.COMMITTED && settled.isRollback() && settled.undoes() != null) undone.add(settled.undoes());
+        if (status == Batch.Status.COMMITTED && settled.isRollback() && settled.undoes() != null) {
+            Batch target = batches.get(settled.undoes());
+            if (target == null) return;
+            Entry.Intent intent = (Entry.Intent) Entry.from(settled.intent());
+            Set<dev.migrate.dns.RRsetKey> still = new HashSet<>(intent.kept());
+            // What an earlier partial rollback left stays left only if this one kept it too.
+            Set<dev.migrate.dns.RRsetKey> before = outstanding.get(target.id());
+            if (before != null) still.retainAll(before);
+            outstanding.put(target.id(), still);
+            touchedByRollback.add(target.id());
+        }
     }
 
     /** How many lines were folded in. */
@@ -127,10 +148,40 @@ public final class JournalState {
         return batches.values().stream().filter(b -> b.status() == Batch.Status.COMMITTED && b.phase().equals(phase)).toList();
     }
 
-    /** Forward batches (not rollback ones) that are committed and not yet undone, oldest first. */
+    /**
+     * Forward batches (not rollback ones) that are committed and not yet wholly undone, oldest first; a batch
+     * a rollback undid in part shows only the RRsets it left in place.
+     */
     public List<Batch> undoable() {
-        return batches.values().stream().filter(b -> !b.isRollback() && b.status() == Batch.Status.COMMITTED
-                && !undone.contains(b.id())).toList();
+        List<Batch> out = new ArrayList<>();
+        for (Batch b : batches.values()) {
+            if (b.isRollback() || b.status() != Batch.Status.COMMITTED) continue;
+            Set<dev.migrate.dns.RRsetKey> still = outstanding.get(b.id());
+            if (still == null) {
+                out.add(b);
+            } else if (!still.isEmpty()) {
+                out.add(new Batch(b.id(), b.phase(), b.zone(),
+                        b.changes().stream().filter(c -> still.contains(c.key())).toList(), b.status(), b.undoes(), b.intent()));
+            }
+        }
+        return out;
+    }
+
+    /** True when a rollback undid some or all of this forward batch. */
+    public boolean undoneByRollback(String batchId) {
+        return touchedByRollback.contains(batchId);
+    }
+
+    /** When a rollback put the TTLs' return (restore-ttl after rollback), if one is pending. */
+    public Optional<Instant> restoreScheduledAt() {
+        return Optional.ofNullable(restoreScheduledAt);
+    }
+
+    /** The changes of a phase's batches that are in place: committed and not taken back by a rollback. */
+    public List<RRsetChange> inPlace(String phase) {
+        List<RRsetChange> out = new ArrayList<>();
+        for (Batch b : undoable()) if (b.phase().equals(phase)) out.addAll(b.changes());
+        return out;
     }
 
     public List<RRsetChange> committedChanges(String phase) {

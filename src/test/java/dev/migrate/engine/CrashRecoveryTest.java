@@ -92,8 +92,9 @@ class CrashRecoveryTest {
             return cli("apply", plan.toString(), "--now", now);
         }
 
+        /** A rollback that also puts the TTLs back at once, so the zone is exactly the original afterwards. */
         Run rollback(String now) {
-            return cli("rollback", plan.toString(), "--now", now);
+            return cli("rollback", plan.toString(), "--now", now, "--restore-ttl", "now");
         }
 
         Map<RRsetKey, RRset> zone() {
@@ -305,7 +306,8 @@ class CrashRecoveryTest {
 
     @Test
     void rollbackKilledMidwayFinishesOnTheNextRollback() throws Exception {
-        for (String point : List.of("zonefile-write-midway#1", "zonefile-write-midway#4", "zonefile-write-midway#12")) {
+        // the rollback takes back the swap's 8 batches of 40 (the lowering stays in force)
+        for (String point : List.of("zonefile-write-midway#1", "zonefile-write-midway#4", "zonefile-write-midway#8")) {
             Case c = new Case("rollback-" + point.replace('#', '-'));
             for (String now : List.of(LOWER, VERIFY, SWAP)) assertThat(c.apply(now).exit()).isZero();
             c.killAt(point, "rollback", c.plan.toString(), "--now", ROLLBACK);

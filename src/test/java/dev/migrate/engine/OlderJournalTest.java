@@ -86,9 +86,14 @@ class OlderJournalTest {
     void rollbackFromTheOlderJournalRestoresEveryRRset() throws Exception {
         Run r = cli("rollback", plan.toString(), "--now", CONFIRM);
         assertThat(r.exit()).as(r.all()).isZero();
-        assertThat(withoutSerial(readZone(zoneFile))).containsExactlyInAnyOrderEntriesOf(withoutSerial(original()));
+        // the old data is back at once; the lowered TTLs stay a day (issue 11), then apply puts them back
+        Map<RRsetKey, RRset> back = withoutSerial(readZone(zoneFile));
+        assertThat(back.get(key("www.example.com.", "A"))).isEqualTo(new RRset("www.example.com.", "A", 300, List.of("203.0.113.10")));
         r = cli("apply", plan.toString(), "--now", RESTORE);
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(r.out()).contains("--restart");
+        r = cli("apply", plan.toString(), "--now", "2026-12-02T02:06:00Z");
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(withoutSerial(readZone(zoneFile))).containsExactlyInAnyOrderEntriesOf(withoutSerial(original()));
     }
 }

@@ -31,7 +31,7 @@ class SchedulerTest {
         for (String[] r : rows) {
             Offset at = Offset.parse(r[1]);
             phases.add(new ScheduledPhase(new PhaseSpec(r[0], at, Action.fromWord(r[2]), null, false, OnFailure.ROLLBACK,
-                    null, true, null, null), at.from(T)));
+                    null, true, null, null, null), at.from(T)));
         }
         return new Timeline(T, phases);
     }
@@ -43,7 +43,7 @@ class SchedulerTest {
     @Test
     void nothingIsDueBeforeTheFirstPhase() {
         Due d = Scheduler.due(TIMELINE, done(), T.minusSeconds(73 * 3600), null);
-        assertThat(d).isEqualTo(new Due.NotYet(TIMELINE.phases().get(0)));
+        assertThat(d).isEqualTo(new Due.NotYet(TIMELINE.phases().get(0), TIMELINE.phases().get(0).at()));
     }
 
     @Test
@@ -82,7 +82,8 @@ class SchedulerTest {
         JournalState.PhaseRecord failed = new JournalState.PhaseRecord("swap", T, null, T, "drift", null);
         JournalState.PhaseRecord running = new JournalState.PhaseRecord("swap", T, null, null, null, null);
         Progress none = done();
-        Progress rolledBack = new Progress(Set.of(), true, T);
+        Progress rolledBack = new Progress(java.util.Map.of(), true, T, null, Set.of("swap"));
+        Progress rolledBackAfterIt = new Progress(java.util.Map.of(), true, T, null, Set.of("confirm"));
         assertThat(Scheduler.stateOf(swap, Optional.empty(), none, T.minusSeconds(1))).isEqualTo(PhaseState.PENDING);
         assertThat(Scheduler.stateOf(swap, Optional.empty(), none, T)).isEqualTo(PhaseState.DUE);
         assertThat(Scheduler.stateOf(swap, Optional.of(running), none, T)).isEqualTo(PhaseState.RUNNING);
@@ -90,6 +91,8 @@ class SchedulerTest {
         assertThat(Scheduler.stateOf(swap, Optional.of(finished), none, T)).isEqualTo(PhaseState.DONE);
         assertThat(Scheduler.stateOf(swap, Optional.of(finished), rolledBack, T)).isEqualTo(PhaseState.ROLLED_BACK);
         assertThat(Scheduler.stateOf(swap, Optional.empty(), rolledBack, T)).isEqualTo(PhaseState.SKIPPED);
+        // a phase before the first undone swap stays done: a rollback --to keeps it, and a lowering stays in force
+        assertThat(Scheduler.stateOf(swap, Optional.of(finished), rolledBackAfterIt, T)).isEqualTo(PhaseState.DONE);
     }
 
     @Test

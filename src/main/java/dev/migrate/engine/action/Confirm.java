@@ -8,7 +8,6 @@ import dev.migrate.engine.PhaseOutcome;
 import dev.migrate.engine.PhasePreview;
 import dev.migrate.engine.PhaseRun;
 import dev.migrate.engine.Verdict;
-import dev.migrate.plan.Action;
 import dev.migrate.plan.OnFailure;
 import dev.migrate.plan.ScheduledPhase;
 import dev.migrate.probe.Expectation;
@@ -16,9 +15,10 @@ import dev.migrate.probe.PropagationCheck;
 import dev.migrate.state.Entry;
 import dev.migrate.support.Durations;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * confirm: wait until every authoritative address serves the swapped data; if it is not live by the
@@ -28,10 +28,8 @@ final class Confirm implements PhaseAction {
 
     @Override
     public PhaseOutcome run(PhaseRun run) throws IOException, EngineException {
-        List<RRsetChange> swapped = new ArrayList<>();
-        for (ScheduledPhase s : run.timeline().phases()) {
-            if (s.action() == Action.SWAP) swapped.addAll(run.journal().committedChanges(s.id()));
-        }
+        Optional<ScheduledPhase> swap = run.timeline().swapConfirmedBy(run.phase());
+        List<RRsetChange> swapped = swap.map(s -> run.journal().inPlace(s.id())).orElse(List.of());
         run.started(false);
         String id = run.phase().id();
         if (swapped.isEmpty()) {
@@ -52,9 +50,13 @@ final class Confirm implements PhaseAction {
         }
         run.emit(new EngineEvent.RollingBack(id, why));
         try {
-            List<RRsetChange> undone = run.rollback();
-            return new PhaseOutcome.RolledBack(why + ". Rolled back " + undone.size() + " RRset change(s); the old"
-                    + " records are served again at the lowered TTL", undone);
+            PhaseRun.Reverted r = run.rollback(Set.of(swap.get().id()));
+            // Only the swap this phase confirms is taken back; earlier steps and waves stay as they are.
+            return new PhaseOutcome.RolledBack(why + ". Rolled back " + swap.get().id() + " only: " + r.undone().size()
+                    + " RRset change(s) undone; the old records are served again" + r.servedAt()
+                    + (r.live() ? " on every authoritative address" : ", not yet on every address: " + r.seen())
+                    + (r.restoreAt() == null ? "" : "; the TTLs stay lowered until restore-ttl at " + r.restoreAt()
+                            + ", so a retry ('migrate apply --restart') needs no new lowering"), r.undone());
         } catch (EngineException e) {
             return new PhaseOutcome.Failed(why + ". The rollback that followed stopped: " + e.getMessage(),
                     Verdict.CHECK_FAILED);

@@ -65,16 +65,40 @@ final class LowerTtl implements PhaseAction {
      * The largest TTL resolvers may hold for a target: what the journal says it was before an earlier
      * lowering, else what it is now. Records resolvers never cache do not count (see {@link RRsetNote}).
      */
-    private static long maxOriginalTtl(PhaseRun run, List<Target> targets, Map<String, ZoneSnapshot> live) {
+    private static long maxOriginalTtl(PhaseRun run, List<Target> targets, Map<String, ZoneSnapshot> live)
+            throws EngineException {
         Map<ZonedKey, Long> originals = JournalFacts.originalTtls(run.timeline(), run.journal());
+        long lowered = run.plan().ttl().lowered();
         long max = 0;
+        int fromLive = 0;
+        int atLowered = 0;
         for (Target t : targets) {
             RRsetNote note = live.get(t.zone()).note(t.key());
             if (note != null && note.instantSwap()) continue;
             RRset now = live.get(t.zone()).get(t.key());
             Long orig = originals.get(new ZonedKey(t.zone(), t.key()));
-            if (orig != null) max = Math.max(max, orig);
-            else if (now != null) max = Math.max(max, now.ttl());
+            if (orig != null) {
+                max = Math.max(max, orig);
+            } else if (now != null) {
+                max = Math.max(max, now.ttl());
+                fromLive++;
+                if (now.ttl() == lowered) atLowered++;
+            }
+        }
+        if (run.originalTtl() != null) return Math.max(max, run.originalTtl());
+        // Every target already at exactly the lowered TTL, in a zone whose own default (its SOA's TTL) is longer,
+        // and no journal line says the tool lowered it: that is what a lost or second journal looks like. Taking
+        // 300 s as the original would let the swap run minutes after a real 3600 s TTL was lowered, while caches
+        // still hold it. (A zone served at 300 s throughout is simply already low.)
+        boolean zoneDefaultLonger = targets.stream().map(t -> live.get(t.zone()).soa())
+                .anyMatch(soa -> soa != null && soa.ttl() > lowered);
+        if (fromLive > 0 && atLowered == fromLive && originals.isEmpty() && zoneDefaultLonger) {
+            throw new EngineException(Verdict.BLOCKED, "every RRset this plan moves already has the lowered TTL " + lowered
+                    + " s, and the journal (" + run.journalLocation() + ") records no lowering: an earlier lower-ttl whose"
+                    + " journal is lost, or another copy of this plan with its own state, may have lowered them, and"
+                    + " their original TTL is unknown. Restore the journal from a copy; or, if " + lowered + " s really"
+                    + " is their original TTL (or you know the original), run 'migrate apply --phase "
+                    + run.phase().id() + " --original-ttl SECONDS' once");
         }
         return max;
     }

@@ -8,11 +8,15 @@ import dev.migrate.engine.PhasePreview;
 import dev.migrate.engine.PhaseRun;
 import dev.migrate.engine.Target;
 import dev.migrate.engine.Verdict;
+import dev.migrate.plan.Action;
 import dev.migrate.plan.CheckSpec;
+import dev.migrate.plan.ScheduledPhase;
+import dev.migrate.plan.Timeline;
 import dev.migrate.state.Entry;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** verify: the live records are still what the plan expects, and the new servers answer as they should. */
 final class Verify implements PhaseAction {
@@ -20,7 +24,8 @@ final class Verify implements PhaseAction {
     @Override
     public PhaseOutcome run(PhaseRun run) throws IOException, EngineException {
         Map<String, ZoneSnapshot> live = run.readLive();
-        List<Target> targets = run.targets(live);
+        Optional<ScheduledPhase> swap = nextSwap(run.timeline(), run.phase());
+        List<Target> targets = swap.isPresent() ? run.stepTargets(swap.get().id(), live) : List.of();
         List<String> drift = PhaseChanges.drift(targets, live);
         run.started(false);
         if (!drift.isEmpty()) {
@@ -29,6 +34,16 @@ final class Verify implements PhaseAction {
         }
         String checked = run.runChecks(run.phase().id(), run.plan().checksFor(run.phase().spec()));
         return run.finished("from-data matches live; " + checked, List.of(), Entry.PhaseFinished.plain(run.phase().id()));
+    }
+
+    /** The swap step a verify checks the from-data of: the first swap after it. */
+    static Optional<ScheduledPhase> nextSwap(Timeline timeline, ScheduledPhase verify) {
+        boolean after = false;
+        for (ScheduledPhase p : timeline.phases()) {
+            if (after && p.action() == Action.SWAP) return Optional.of(p);
+            if (p.id().equals(verify.id())) after = true;
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -194,6 +194,9 @@ class PowerDnsCycleTest {
 
         Run rollback = migrate("rollback", plan, T.plus(Duration.ofMinutes(10)));
         assertThat(rollback.code()).as(rollback.all()).isZero();
+        assertThat(dnsA("www." + zone)).as("the old data at the lowered TTL until the restore").isEqualTo("300 203.0.113.10");
+        Run restoreAfter = migrate("apply", plan, T.plus(Duration.ofMinutes(10)).plus(Duration.ofHours(24)));
+        assertThat(restoreAfter.code()).as(restoreAfter.all()).isZero();
         ZoneSnapshot restored = read(zone);
         for (RRset s : original.rrsets()) {
             if (!s.type().equals("SOA")) assertThat(restored.get(s.key())).as(s.key().toString()).isEqualTo(s);

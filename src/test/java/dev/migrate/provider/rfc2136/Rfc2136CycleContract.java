@@ -141,6 +141,10 @@ abstract class Rfc2136CycleContract {
 
         CliRun rollback = migrate("rollback", "--now", "2030-01-11T13:00:00Z");
         assertThat(rollback.exit()).as(rollback.toString()).isZero();
+        // the old data at once, the lowered TTL for a day (a retry needs no new lowering), then the original
+        assertThat(live("www.example.test.", "A")).isEqualTo(rrset("www.example.test.", "A", 300, "203.0.113.10"));
+        CliRun restoreAfter = migrate("apply", "--now", "2030-01-12T13:00:00Z");
+        assertThat(restoreAfter.exit()).as(restoreAfter.toString()).isZero();
         assertThat(zoneWithoutSoa()).isEqualTo(original);
         assertThat(live("www.example.test.", "A")).isEqualTo(rrset("www.example.test.", "A", 3600, "203.0.113.10"));
         assertThat(live("mail.example.test.", "A")).isEqualTo(rrset("mail.example.test.", "A", 7200, "203.0.113.25"));
