@@ -2,6 +2,7 @@ package dev.migrate.provider.zonefile;
 
 import dev.migrate.dns.Names;
 import dev.migrate.dns.RRset;
+import dev.migrate.dns.Rdata;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.support.CrashPoints;
 import java.io.BufferedWriter;
@@ -52,7 +53,7 @@ public final class ZoneFiles {
                 String type = Type.string(r.getType());
                 Gathering g = sets.computeIfAbsent(name + "\0" + type, k -> new Gathering(name, type));
                 g.ttl = Math.min(g.ttl, r.getTTL());
-                g.data.add(r.rdataToString());
+                g.data.add(Rdata.text(r));
             }
         }
         List<RRset> out = new ArrayList<>(sets.size());
