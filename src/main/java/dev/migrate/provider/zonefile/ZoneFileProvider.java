@@ -20,11 +20,14 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Zones kept as master files {@code <directory>/<zone>.zone}. Each batch is one atomic file replacement
+ * Zones kept as master files {@code <directory>/<zone>.zone}, or another name from a pattern such as
+ * {@code {zone}.db} or {@code db.{zone}}. Each batch is one atomic file replacement
  * with the SOA serial bumped, optionally followed by a reload command such as {@code rndc reload {zone}}.
  */
 public final class ZoneFileProvider implements DnsProvider {
     static final int DEFAULT_BATCH = 100_000;
+    /** The file name of a zone when the plan names no pattern. */
+    static final String DEFAULT_FILE = "{zone}.zone";
     static final Capabilities CAPABILITIES = capabilities(DEFAULT_BATCH);
 
     private static Capabilities capabilities(int maxBatch) {
@@ -32,6 +35,7 @@ public final class ZoneFileProvider implements DnsProvider {
     }
 
     private final Path directory;
+    private final String filePattern;
     private final List<String> reload;
     private final Duration reloadTimeout;
     private final Clock clock;
@@ -46,7 +50,14 @@ public final class ZoneFileProvider implements DnsProvider {
      *                  journaled) in several steps, as it would be on a provider with a batch limit
      */
     public ZoneFileProvider(Path directory, List<String> reload, Duration reloadTimeout, Clock clock, int batchSize) {
+        this(directory, DEFAULT_FILE, reload, reloadTimeout, clock, batchSize);
+    }
+
+    /** @param filePattern a zone's file name in {@code directory}, {@code {zone}} standing for the zone without its final dot */
+    public ZoneFileProvider(Path directory, String filePattern, List<String> reload, Duration reloadTimeout, Clock clock,
+            int batchSize) {
         this.directory = Objects.requireNonNull(directory);
+        this.filePattern = Objects.requireNonNull(filePattern);
         this.reload = List.copyOf(reload);
         this.reloadTimeout = reloadTimeout;
         this.clock = clock;
@@ -55,7 +66,7 @@ public final class ZoneFileProvider implements DnsProvider {
 
     public Path fileFor(String zone) {
         String z = zone.endsWith(".") ? zone.substring(0, zone.length() - 1) : zone;
-        return directory.resolve(z + ".zone");
+        return directory.resolve(filePattern.replace("{zone}", z));
     }
 
     @Override
