@@ -21,13 +21,26 @@ import java.util.TreeSet;
  * {@code 300} or {@code "300"}, a boolean {@code true} or {@code "true"}; a list of scalars may be one scalar.
  */
 public final class PlanSchema {
-    private PlanSchema() {}
+    /** Key sets standing in for the loader's, by block name: only for the test that proves a mismatch stops the build. */
+    private final Map<String, Set<String>> loaderKeys;
+
+    private PlanSchema(Map<String, Set<String>> loaderKeys) {
+        this.loaderKeys = loaderKeys;
+    }
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     static final String DURATION = "^\\s*(\\d+|(\\d+[smhd])+)\\s*$";
 
     /** The schema for plans whose providers accept these keys (type to keys, as {@link PlanLoader} takes them). */
     public static ObjectNode build(Map<String, Set<String>> providerKeysByType) {
+        return build(providerKeysByType, Map.of());
+    }
+
+    static ObjectNode build(Map<String, Set<String>> providerKeysByType, Map<String, Set<String>> loaderKeysInstead) {
+        return new PlanSchema(loaderKeysInstead).root(providerKeysByType);
+    }
+
+    private ObjectNode root(Map<String, Set<String>> providerKeysByType) {
         ObjectNode root = F.objectNode();
         root.put("$schema", "http://json-schema.org/draft-07/schema#");
         root.put("title", "migrate plan");
@@ -114,7 +127,7 @@ public final class PlanSchema {
         return F.objectNode();
     }
 
-    private static ObjectNode checks() {
+    private ObjectNode checks() {
         ObjectNode http = block("an http check", PlanLoader.HTTP_KEYS, Map.of(
                 "id", described("The check's id, for phases' checks: lists.").put("type", "string"),
                 "http", described("An http:// or https:// URL.").put("type", "string").put("pattern", "^\\s*https?://"),
@@ -138,7 +151,7 @@ public final class PlanSchema {
         return c;
     }
 
-    private static ObjectNode phase() {
+    private ObjectNode phase() {
         return block("a phase", PlanLoader.PHASE_KEYS, Map.of(
                 "id", described("The phase's id (letters, digits, - . _).").put("type", "string")
                         .put("pattern", "^[A-Za-z0-9][A-Za-z0-9_.-]*$"),
@@ -157,7 +170,7 @@ public final class PlanSchema {
     // ---- building blocks ----
 
     /** A block of known keys: every key the loader knows must be described, and no other. */
-    private static ObjectNode block(String where, Set<String> loaderKeys, Map<String, ? extends JsonNode> described,
+    private ObjectNode block(String where, Set<String> loaderKeys, Map<String, ? extends JsonNode> described,
             String... required) {
         ObjectNode b = F.objectNode().put("type", "object");
         if (required.length > 0) b.set("required", strings(required));
@@ -166,7 +179,8 @@ public final class PlanSchema {
         return b;
     }
 
-    private static ObjectNode properties(String where, Set<String> loaderKeys, Map<String, ? extends JsonNode> described) {
+    private ObjectNode properties(String where, Set<String> keys, Map<String, ? extends JsonNode> described) {
+        Set<String> loaderKeys = this.loaderKeys.getOrDefault(where, keys);
         Set<String> missing = new TreeSet<>(loaderKeys);
         missing.removeAll(described.keySet());
         Set<String> extra = new TreeSet<>(described.keySet());
