@@ -64,7 +64,6 @@ final class Completion {
         });
 
         s.append(fn).append("_words() {\n");
-        s.append("    local IFS=$'\\n'\n");
         s.append("    COMPREPLY+=( $(compgen -W \"$1\" -- \"$cur\") )\n}\n\n");
 
         s.append(fn).append("_plans() {\n");
@@ -73,13 +72,13 @@ final class Completion {
         s.append("        if [ -d \"$f\" ]; then COMPREPLY+=( \"$f/\" )\n");
         s.append("        else case \"$f\" in *.yaml|*.yml) COMPREPLY+=( \"$f\" ) ;; esac; fi\n");
         s.append("    done < <(compgen -f -- \"$cur\")\n");
-        s.append("    [ ${#COMPREPLY[@]} -eq 1 ] && [ -d \"${COMPREPLY[0]%/}\" ] && type compopt >/dev/null 2>&1 && compopt -o nospace\n");
+        s.append("    [ ${#COMPREPLY[@]} -eq 1 ] && [ -d \"${COMPREPLY[0]%/}\" ] && type compopt >/dev/null 2>&1 && compopt -o nospace 2>/dev/null\n");
         s.append("}\n\n");
 
         s.append(fn).append("_files() {\n");
         s.append("    local IFS=$'\\n'\n");
         s.append("    COMPREPLY+=( $(compgen -").append("${1:-f}").append(" -- \"$cur\") )\n");
-        s.append("    type compopt >/dev/null 2>&1 && compopt -o filenames\n}\n\n");
+        s.append("    type compopt >/dev/null 2>&1 && compopt -o filenames 2>/dev/null\n}\n\n");
 
         s.append("# the phase ids of the plan given on the line (nothing when there is none or it cannot be read)\n");
         s.append(fn).append("_phases() {\n");
