@@ -142,12 +142,12 @@ public final class InitCommand implements Callable<Integer> {
         Map<String, ZoneSnapshot> read = read(providers, type, settings, planDir, zoneList);
 
         Nameservers ns = nameservers(read);
-        ObjectNode plan = YAML.createObjectNode();
+        ObjectNode plan = Yaml.MAPPER.createObjectNode();
         plan.put("name", planName);
         plan.put("cutover", t.toString());
         ObjectNode p = plan.putObject("provider");
         p.put("type", type);
-        p.setAll(YAML.<ObjectNode>valueToTree(settings));
+        p.setAll(Yaml.MAPPER.<ObjectNode>valueToTree(settings));
         ArrayNode zs = plan.putArray("zones");
         zoneList.forEach(zs::add);
         plan.putObject("ttl").put("lowered", 300).put("restore", "original");
@@ -169,7 +169,7 @@ public final class InitCommand implements Callable<Integer> {
             if (s.timeout() != null) o.put("timeout", s.timeout().toMinutes() + "m");
         }
 
-        String text = header(file, zoneList, ns) + YAML.writeValueAsString(plan);
+        String text = header(file, zoneList, ns) + Yaml.MAPPER.writeValueAsString(plan);
         try {
             // The loader is the judge: what it refuses is never written.
             Workspace.loader(providers).load(new StringReader(text), file);
@@ -189,11 +189,17 @@ public final class InitCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-            .build());
+    /**
+     * Made when init runs, not when the class loads: picocli instantiates every command to build the command
+     * line, and a YAML mapper made then cost every other command hundreds of classes at start-up.
+     */
+    private static final class Yaml {
+        static final YAMLMapper MAPPER = new YAMLMapper(YAMLFactory.builder()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+                .build());
+    }
 
     // ---- inputs ----
 

@@ -52,11 +52,9 @@ public final class Main implements Runnable {
         boolean verbose = Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v");
         Main main = new Main();
         main.colour = Colour.decide(terminal, System.getenv(), Arrays.asList(args).contains("--no-color"));
-        CommandLine cl = new CommandLine(main);
+        CommandLine cl = commandLine(main);
         cl.setOut(out);
         cl.setErr(err);
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
-        HelpText.install(cl);
         cl.setParameterExceptionHandler((ex, a) -> {
             String unknown = unknownCommand(ex);
             err.println("migrate: " + (unknown != null ? unknown : Redactor.global().redact(ex.getMessage())));
@@ -69,6 +67,18 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** The command tree as every caller sees it (the man pages and completion script are written from it). */
+    static CommandLine commandLine() {
+        return commandLine(new Main());
+    }
+
+    private static CommandLine commandLine(Main main) {
+        CommandLine cl = new CommandLine(main);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        HelpText.install(cl);
+        return cl;
     }
 
     /**
