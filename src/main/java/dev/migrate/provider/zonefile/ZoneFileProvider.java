@@ -8,6 +8,7 @@ import dev.migrate.provider.Capabilities;
 import dev.migrate.provider.DnsProvider;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderException.Kind;
+import dev.migrate.support.Paths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -85,14 +86,14 @@ public final class ZoneFileProvider implements DnsProvider {
         // dnsjava's Master opens files with FileInputStream, whose FileNotFoundException is no
         // NoSuchFileException: ask first so that a missing zone is NOT_FOUND, not an I/O failure.
         if (Files.notExists(file)) {
-            throw new ProviderException(Kind.NOT_FOUND, "zone file " + file + " does not exist");
+            throw new ProviderException(Kind.NOT_FOUND, "zone file " + Paths.show(file) + " does not exist");
         }
         try {
             return ZoneFiles.read(file, zone);
         } catch (NoSuchFileException e) {
-            throw new ProviderException(Kind.NOT_FOUND, "zone file " + file + " does not exist");
+            throw new ProviderException(Kind.NOT_FOUND, "zone file " + Paths.show(file) + " does not exist");
         } catch (IOException | RuntimeException e) {
-            throw new ProviderException(Kind.IO, "cannot read zone file " + file + ": " + e.getMessage(), e);
+            throw new ProviderException(Kind.IO, "cannot read zone file " + Paths.show(file) + ": " + e.getMessage(), e);
         }
     }
 
@@ -112,7 +113,7 @@ public final class ZoneFileProvider implements DnsProvider {
         try {
             ZoneFiles.writeAtomically(file, next);
         } catch (IOException e) {
-            throw new ProviderException(Kind.IO, "cannot write zone file " + file + ": " + e.getMessage(), e);
+            throw new ProviderException(Kind.IO, "cannot write zone file " + Paths.show(file) + ": " + e.getMessage(), e);
         }
         runReload(zone);
     }

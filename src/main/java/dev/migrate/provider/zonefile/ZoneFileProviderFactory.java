@@ -44,7 +44,7 @@ public final class ZoneFileProviderFactory implements ProviderFactory {
     public DnsProvider create(ProviderConfig config) throws ProviderException {
         Path dir = config.path("directory");
         if (!Files.isDirectory(dir)) {
-            throw new ProviderException(ProviderException.Kind.NOT_FOUND, "zone directory " + dir + " does not exist");
+            throw new ProviderException(ProviderException.Kind.NOT_FOUND, "zone directory " + dev.migrate.support.Paths.show(dir) + " does not exist");
         }
         List<String> reload = config.string("reload")
                 .map(s -> Arrays.asList(s.trim().split("\\s+"))).orElse(List.of());
