@@ -144,12 +144,25 @@ public final class CheckCommand implements Callable<Integer> {
         return round.settled(ignore) ? ExitCode.OK : ExitCode.CHECK_FAILED;
     }
 
+    /**
+     * Addresses, not (zone, address) pairs: the round holds one report per zone an address serves, so two
+     * servers of two zones are 2 addresses, and an address is in sync when it serves every zone's RRsets.
+     */
+    record Tally(int inSync, int addresses) {
+        static Tally of(Round r) {
+            Map<String, Boolean> all = new java.util.LinkedHashMap<>();
+            for (AddressReport a : r.addresses()) all.merge(a.server().addressText(), a.matches(), Boolean::logicalAnd);
+            return new Tally((int) all.values().stream().filter(b -> b).count(), all.size());
+        }
+    }
+
     private void report(ProgressLine line, PrintWriter err, Round r, int n, Duration elapsed) {
         List<String> lag = r.laggards().stream().map(AddressReport::describe).toList();
+        Tally t = Tally.of(r);
         if (line != null) {
-            line.progress(r.inSync(), r.addresses().size(), lag, elapsed, null);
+            line.progress(t.inSync(), t.addresses(), lag, elapsed, null);
         } else if (!output.json()) {
-            err.println("round " + n + ": " + r.inSync() + "/" + r.addresses().size() + " addresses in sync"
+            err.println("round " + n + ": " + t.inSync() + "/" + t.addresses() + " addresses in sync"
                     + (lag.isEmpty() ? "" : "; waiting for " + String.join("; ", lag.subList(0, Math.min(3, lag.size())))
                     + (lag.size() > 3 ? " and " + (lag.size() - 3) + " more" : "")));
             err.flush();
@@ -161,6 +174,7 @@ public final class CheckCommand implements Callable<Integer> {
         ArrayNode servers = root.putArray("servers");
         for (AddressReport a : r.addresses()) {
             ObjectNode o = servers.addObject();
+            o.put("zone", a.server().zone());
             o.put("name", a.server().name());
             o.put("address", a.server().addressText());
             if (a.serial() < 0) o.putNull("serial");
@@ -211,14 +225,17 @@ public final class CheckCommand implements Callable<Integer> {
                     + (s == null ? "absent" : "TTL " + s.ttl() + "  " + String.join(", ", s.rdata())));
         }
         out.println();
-        out.printf("%-28s %-22s %-12s %-12s %s%n", "SERVER", "ADDRESS", "SERIAL", "STATE", "RRSETS MATCHING");
+        Colour colour = Colour.of(spec);
+        int zoneWidth = Math.max(4, r.addresses().stream().mapToInt(a -> a.server().zone().length()).max().orElse(4));
+        out.printf("%-" + zoneWidth + "s %-28s %-22s %-12s %-12s %s%n", "ZONE", "SERVER", "ADDRESS", "SERIAL", "STATE",
+                "RRSETS MATCHING");
         for (AddressReport a : r.addresses()) {
             long ok = a.rrsets().stream().filter(s -> s.state() == ServerState.MATCH).count();
             String serial = a.serial() < 0 ? "-" : Long.toString(a.serial());
             if (a.behindBy() != null) serial += " (behind " + a.behindBy() + ")";
             String name = a.server().name().equals(a.server().addressText()) ? "(listed)" : a.server().name();
-            out.printf("%-28s %-22s %-12s %-12s %d/%d%n", name, a.server().addressText(), serial,
-                    a.state().word(), ok, a.rrsets().size());
+            out.printf("%-" + zoneWidth + "s %-28s %-22s %-12s %s %d/%d%n", a.server().zone(), name, a.server().addressText(),
+                    serial, colour.state(a.state().word(), 12), ok, a.rrsets().size());
             int listed = 0;
             for (RRsetState s : a.rrsets()) {
                 if (s.state() == ServerState.MATCH) continue;
@@ -226,12 +243,15 @@ public final class CheckCommand implements Callable<Integer> {
                     out.println("    ... and more (use --output json for all)");
                     break;
                 }
-                out.println("    " + s.state().word() + ": " + (s.detail().startsWith(s.key().name()) ? s.detail()
+                out.println("    " + colour.state(s.state().word()) + ": " + (s.detail().startsWith(s.key().name()) ? s.detail()
                         : s.key() + ": " + s.detail()));
             }
         }
         out.println();
-        out.println(r.inSync() + "/" + r.addresses().size() + " authoritative addresses serve every RRset"
+        Tally t = Tally.of(r);
+        int zones = (int) r.addresses().stream().map(a -> a.server().zone()).distinct().count();
+        out.println(t.inSync() + "/" + t.addresses() + " authoritative addresses serve every RRset"
+                + (zones > 1 ? " of the " + zones + " zones" : "")
                 + (r.settled(false) ? "" : r.settled(p.propagation().ignoreUnreachable())
                         ? " (unreachable ones ignored: unreachable: ignore)" : ""));
         if (!seen.isEmpty()) {
@@ -240,7 +260,8 @@ public final class CheckCommand implements Callable<Integer> {
             out.printf("%-22s %-32s %-12s %-10s %s%n", "RESOLVER", "RRSET", "STATE", "TTL LEFT", "NEW BY");
             for (ResolverObservation.Report rep : seen) {
                 for (ResolverObservation.Seen s : rep.rrsets()) {
-                    out.printf("%-22s %-32s %-12s %-10s %s%n", rep.resolver(), s.key().name() + " " + s.key().type(), s.state(),
+                    out.printf("%-22s %-32s %s %-10s %s%n", rep.resolver(), s.key().name() + " " + s.key().type(),
+                            colour.state(s.state(), 12),
                             s.remaining() < 0 ? "-" : s.remaining() + " s",
                             s.newBy() == null ? "-" : s.state().equals("match") ? "now" : s.newBy().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " ("
                                     + Durations.relative(s.newBy(), clock.instant()) + ")");

@@ -131,21 +131,22 @@ public final class PlanCommand implements Callable<Integer> {
         } else {
             out.println("  earliest safe swap    any time (no TTL needs lowering)");
         }
+        Colour colour = Colour.of(spec);
         if (s.swap() != null) {
-            String verdict = neverLowered ? "UNSAFE"
-                    : s.earliestSafeSwap() == null || !s.swap().isBefore(s.earliestSafeSwap())
-                    ? "safe" + (s.earliestSafeSwap() == null ? "" : ", " + Durations.human(java.time.Duration.between(s.earliestSafeSwap(), s.swap())) + " to spare")
-                    : "UNSAFE";
+            boolean safe = !neverLowered && (s.earliestSafeSwap() == null || !s.swap().isBefore(s.earliestSafeSwap()));
+            String verdict = safe ? colour.good("safe") + (s.earliestSafeSwap() == null ? ""
+                    : ", " + Durations.human(java.time.Duration.between(s.earliestSafeSwap(), s.swap())) + " to spare")
+                    : colour.failed("UNSAFE");
             out.println("  swap                  " + s.swap() + " (" + verdict + ")");
         }
         if (!s.warnings().isEmpty()) {
             out.println();
-            out.println("Warnings");
+            out.println(colour.held("Warnings"));
             s.warnings().forEach(w -> out.println("  - " + w));
         }
         if (!s.errors().isEmpty()) {
             out.println();
-            out.println("Errors");
+            out.println(colour.failed("Errors"));
             s.errors().forEach(e -> out.println("  - " + e));
         }
     }

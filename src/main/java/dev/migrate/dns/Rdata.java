@@ -6,12 +6,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
-/** Record data in presentation form, parsed and normalised by dnsjava for its type. */
+/**
+ * Record data in presentation form, parsed and normalised by dnsjava for its type. Every source of record
+ * data (plan files, zone files, wire answers, provider APIs, the journal) goes through {@link #text} or
+ * {@link #normalise}, so one RRset compares equal whichever way it was read.
+ */
 public final class Rdata {
     private Rdata() {}
 
@@ -41,11 +46,28 @@ public final class Rdata {
         try {
             Name o = Names.toName(origin);
             Record r = Record.fromString(o, t, DClass.IN, 0, text, o);
-            return r.rdataToString();
+            return text(r);
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new IllegalArgumentException("'" + text + "' is not valid " + Type.string(t) + " data: " + why, e);
         }
+    }
+
+    /**
+     * A record's data in presentation form: dnsjava's, except AAAA in RFC 5952 form ({@code 2001:db8::10},
+     * as {@code dig} and zone files write it) where dnsjava prints every group.
+     */
+    public static String text(Record r) {
+        return r instanceof AAAARecord a ? Addresses.text(a.getAddress()) : r.rdataToString();
+    }
+
+    /**
+     * Data already in presentation form, made canonical where older versions wrote it differently: AAAA
+     * data written uncompressed (journals before RFC 5952 output) becomes the RFC 5952 form. Cheap for
+     * every other type: it returns the text as it is.
+     */
+    public static String canonical(String type, String text) {
+        return "AAAA".equals(type) ? Addresses.canonicalIpv6(text) : text;
     }
 
     public static List<String> normaliseAll(String type, List<String> texts, String origin) {

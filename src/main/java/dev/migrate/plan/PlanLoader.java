@@ -83,6 +83,38 @@ public final class PlanLoader {
         return new Reading(file).plan(root);
     }
 
+    /**
+     * The phase ids a plan file names, read leniently for shell completion: the ids of its {@code phases:}
+     * list, the standard timeline's when it has none, nothing when the file is no plan at all. Never throws.
+     */
+    public static List<String> phaseIds(Path file) {
+        try {
+            Node root = YamlTree.parse(new StringReader(Files.readString(file)), file);
+            if (!(root instanceof MapNode top)) return List.of();
+            Node phases = top.get("phases");
+            if (phases == null) {
+                return standardPhases().stream().map(PhaseSpec::id).toList();
+            }
+            List<String> ids = new ArrayList<>();
+            if (phases instanceof ListNode l) {
+                for (Node item : l.items()) {
+                    if (item instanceof MapNode m && m.get("id") instanceof Scalar id && id.text() != null
+                            && PHASE_ID.matcher(id.text()).matches()) {
+                        ids.add(id.text());
+                    }
+                }
+            }
+            return ids;
+        } catch (IOException | PlanException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** The timeline a plan without {@code phases:} gets (lower-ttl T-72h, verify T-24h, swap T, confirm T+5m, restore-ttl T+24h). */
+    public static List<PhaseSpec> standardPhases() {
+        return new PlanLoader(Map.of()).new Reading(null).standardTimeline(null);
+    }
+
     /** One load: collects errors as it goes. */
     private final class Reading {
         final Path file;

@@ -424,7 +424,7 @@ class EngineTimelineTest {
         r = apply(SWAP, "--dry-run");
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(r.out()).contains("swap: would run").contains("198.51.100.20").contains("198.51.100.25")
-                .contains("2001:db8:20:0:0:0:0:20");
+                .contains("2001:db8:20::20");
         assertThat(Files.readAllBytes(zoneFile)).isEqualTo(zone);
         assertThat(journalLines(stateDir)).hasSize(lines);
     }

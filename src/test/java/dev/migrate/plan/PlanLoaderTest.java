@@ -82,7 +82,7 @@ class PlanLoaderTest {
                             org.assertj.core.groups.Tuple.tuple("example.com.", "www.example.com.", "A", List.of("203.0.113.10"), List.of("198.51.100.20")),
                             // dnsjava's presentation form of an IPv6 address is the uncompressed one
                             org.assertj.core.groups.Tuple.tuple("example.com.", "www.example.com.", "AAAA",
-                                    List.of("2001:db8:10:0:0:0:0:10"), List.of("2001:db8:20:0:0:0:0:20")),
+                                    List.of("2001:db8:10::10"), List.of("2001:db8:20::20")),
                             org.assertj.core.groups.Tuple.tuple("example.com.", "example.com.", "TXT", null,
                                     List.of("\"v=spf1 ip4:198.51.100.25 -all\"")));
             assertThat(p.rewrites()).extracting(RewriteRule::type, RewriteRule::from, RewriteRule::to)
@@ -135,7 +135,7 @@ class PlanLoaderTest {
             assertThat(p.rewrites()).extracting(RewriteRule::type, RewriteRule::from, RewriteRule::to)
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple("A", "203.0.113.25", "198.51.100.25"),
-                            org.assertj.core.groups.Tuple.tuple("AAAA", "2001:db8:0:0:0:0:0:25", "2001:db8:1:0:0:0:0:25"));
+                            org.assertj.core.groups.Tuple.tuple("AAAA", "2001:db8::25", "2001:db8:1::25"));
         }
 
         @Test

@@ -4,6 +4,7 @@ import dev.migrate.dns.Names;
 import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetChange;
 import dev.migrate.dns.RRsetKey;
+import dev.migrate.dns.Rdata;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.provider.Capabilities;
 import dev.migrate.provider.DnsProvider;
@@ -339,7 +340,7 @@ public final class Rfc2136Provider implements DnsProvider {
             if (r.getType() == Type.TSIG || r.getType() == Type.OPT) continue;
             RRsetKey k = new RRsetKey(r.getName().toString(), Type.string(r.getType()));
             ttl.merge(k, r.getTTL(), Math::min);
-            data.computeIfAbsent(k, x -> new TreeSet<>()).add(r.rdataToString());
+            data.computeIfAbsent(k, x -> new TreeSet<>()).add(Rdata.text(r));
         }
         List<RRset> sets = new ArrayList<>();
         for (Map.Entry<RRsetKey, Set<String>> e : data.entrySet()) {
