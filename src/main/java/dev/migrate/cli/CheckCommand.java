@@ -18,7 +18,10 @@ import dev.migrate.probe.RRsetState;
 import dev.migrate.probe.ResolverObservation;
 import dev.migrate.probe.Round;
 import dev.migrate.probe.ServerState;
+import dev.migrate.provider.ProviderConfig;
+import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.Providers;
+import dev.migrate.provider.manual.ManualProviderFactory;
 import dev.migrate.support.Durations;
 import dev.migrate.support.Sleeper;
 import java.io.PrintWriter;
@@ -64,8 +67,16 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "20", description = "Most non-matching RRsets listed per address in text (default 20).")
     int limit;
 
+    @Option(names = "--from-nameservers", description = "Take what the newest authoritative address serves as the"
+            + " expected data, without asking the provider (no credentials needed). Also what happens when the"
+            + " provider's credentials are missing or refused.")
+    boolean fromNameservers;
+
     @Spec
     CommandSpec spec;
+
+    /** Where the expected data came from: "provider", or "nameservers" (no credentials). */
+    private String readFrom = "provider";
 
     @Override
     public Integer call() throws Exception {
@@ -78,12 +89,9 @@ public final class CheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.INVALID, "--timeout: " + e.getMessage());
         }
-        Plan p;
-        Map<String, ZoneSnapshot> live;
-        try (Workspace ws = plan.open(Providers.discover(), clock)) {
-            p = ws.plan();
-            live = ws.readLive();
-        }
+        Providers providers = Providers.discover();
+        Plan p = plan.load(providers);
+        Map<String, ZoneSnapshot> live = readLive(p, providers, clock, err);
         if (DefaultProbes.viaProvider(p)) {
             throw new CliException(ExitCode.INVALID, "nothing to query: this plan confirms by reading the provider back"
                     + " (propagation.via, or zone files nothing serves); list the servers under nameservers: to check them");
@@ -118,9 +126,34 @@ public final class CheckCommand implements Callable<Integer> {
             if (line != null) line.done();
         }
         List<ResolverObservation.Report> seen = resolvers.observe(expected);
-        if (output.json()) out.println(Json.write(json(round, seen)));
+        if (output.json()) out.println(Json.write(json(round, seen).put("expectedFrom", readFrom)));
         else text(out, p, expected, round, seen, clock);
         return round.settled(ignore) ? ExitCode.OK : ExitCode.CHECK_FAILED;
+    }
+
+    /**
+     * What the provider holds; without usable credentials for it (a read-only user, a cron job without the
+     * secret, {@code --from-nameservers}), what the zones' authoritative servers serve, read without any
+     * (the manual provider's reader: the newest serial's address, by unsigned AXFR or RD=0 queries).
+     */
+    private Map<String, ZoneSnapshot> readLive(Plan p, Providers providers, Clock clock, PrintWriter err) throws Exception {
+        if (!fromNameservers) {
+            try (Workspace ws = Workspace.open(p, providers, System::getenv, clock, plan.operator())) {
+                return ws.readLive();
+            } catch (ProviderException e) {
+                if (e.kind() != ProviderException.Kind.AUTH) throw e;
+                err.println("migrate: no usable credentials for provider " + p.provider().type() + " (" + e.getMessage()
+                        + "); reading the zones from their authoritative servers instead");
+                err.flush();
+            }
+        }
+        readFrom = "nameservers";
+        String queryTimeout = Math.max(1, p.propagation().queryTimeout().toSeconds()) + "s";
+        ProviderConfig config = new ProviderConfig("manual", Map.of("queryTimeout", queryTimeout), p.baseDir(),
+                System::getenv, clock).withOperator(plan.operator()).withPlanServers(p.propagation().nameservers(), p.propagation().resolvers());
+        try (Workspace ws = Workspace.of(p, new ManualProviderFactory().create(config))) {
+            return ws.readLive();
+        }
     }
 
     private void report(ProgressLine line, PrintWriter err, Round r, int n, Duration elapsed) {
@@ -178,7 +211,8 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     void text(PrintWriter out, Plan p, List<Expectation> expected, Round r, List<ResolverObservation.Report> seen, Clock clock) {
-        out.println("Expected (what the provider holds now), " + expected.size() + " RRset" + (expected.size() == 1 ? "" : "s") + ":");
+        out.println("Expected (" + (readFrom.equals("provider") ? "what the provider holds now"
+                : "what the newest authoritative address serves: read without provider credentials") + "), " + expected.size() + " RRset" + (expected.size() == 1 ? "" : "s") + ":");
         int shown = 0;
         for (Expectation e : expected) {
             if (shown++ == limit) {
