@@ -14,6 +14,7 @@ import dev.migrate.probe.AddressReport;
 import dev.migrate.probe.AuthoritativeProbe;
 import dev.migrate.probe.Expectation;
 import dev.migrate.probe.ProbeException;
+import dev.migrate.probe.PropagationCheck;
 import dev.migrate.probe.RRsetState;
 import dev.migrate.probe.ResolverObservation;
 import dev.migrate.probe.Round;
@@ -111,6 +112,7 @@ public final class CheckCommand implements Callable<Integer> {
         ResolverObservation resolvers = ResolverObservation.forPlan(p, clock);
         boolean ignore = probe.settings().ignoreUnreachable();
 
+        long watchStarted = System.nanoTime();
         Round round = probe.probeOnce(expected);
         if (watch) {
             ProgressLine line = !output.json() ? ProgressLine.forConsole(err) : null;
@@ -125,10 +127,25 @@ public final class CheckCommand implements Callable<Integer> {
             }
             if (line != null) line.done();
         }
-        List<ResolverObservation.Report> seen = resolvers.observe(expected);
-        if (output.json()) out.println(Json.write(json(round, seen).put("expectedFrom", readFrom)));
-        else text(out, p, expected, round, seen, clock);
-        return round.settled(ignore) ? ExitCode.OK : ExitCode.CHECK_FAILED;
+        List<ResolverObservation.Report> seen;
+        ResolverObservation.Gate gate = null;
+        if (watch && round.settled(ignore) && ResolverObservation.gated(p)) {
+            // resolvers: { gate: true }: --watch also waits until every resolver's clients get the data.
+            Duration left = bound.minus(Duration.ofNanos(System.nanoTime() - watchStarted));
+            gate = resolvers.await(expected, clock.instant().plus(left.isNegative() ? Duration.ZERO : left),
+                    p.propagation().interval(), Sleeper.REAL, PropagationCheck.Listener.NONE);
+            seen = gate.resolvers().stream().map(ResolverObservation.ResolverWait::last).toList();
+        } else {
+            seen = resolvers.observe(expected);
+        }
+        boolean resolversOk = !ResolverObservation.gated(p) || seen.stream().allMatch(ResolverObservation.Report::seesNew);
+        if (output.json()) {
+            out.println(Json.write(json(round, seen).put("expectedFrom", readFrom).put("resolverGate", ResolverObservation.gated(p))));
+        } else {
+            text(out, p, expected, round, seen, clock);
+            if (gate != null) out.println("resolver gate: " + gate.summary());
+        }
+        return round.settled(ignore) && resolversOk ? ExitCode.OK : ExitCode.CHECK_FAILED;
     }
 
     /**
