@@ -79,6 +79,9 @@ public final class CheckCommand implements Callable<Integer> {
     /** Where the expected data came from: "provider", or "nameservers" (no credentials). */
     private String readFrom = "provider";
 
+    /** The plan confirms by reading the provider back: there is nothing to query. */
+    private boolean readBack;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -93,7 +96,7 @@ public final class CheckCommand implements Callable<Integer> {
         Providers providers = Providers.discover();
         Plan p = plan.load(providers);
         Map<String, ZoneSnapshot> live = readLive(p, providers, clock, err);
-        if (DefaultProbes.viaProvider(p)) {
+        if (readBack) {
             throw new CliException(ExitCode.INVALID, "nothing to query: this plan confirms by reading the provider back"
                     + " (propagation.via, or zone files nothing serves); list the servers under nameservers: to check them");
         }
@@ -156,6 +159,7 @@ public final class CheckCommand implements Callable<Integer> {
     private Map<String, ZoneSnapshot> readLive(Plan p, Providers providers, Clock clock, PrintWriter err) throws Exception {
         if (!fromNameservers) {
             try (Workspace ws = Workspace.open(p, providers, System::getenv, clock, plan.operator())) {
+                readBack = DefaultProbes.viaProvider(p, ws.provider());
                 return ws.readLive();
             } catch (ProviderException e) {
                 if (e.kind() != ProviderException.Kind.AUTH) throw e;
@@ -169,6 +173,7 @@ public final class CheckCommand implements Callable<Integer> {
         ProviderConfig config = new ProviderConfig("manual", Map.of("queryTimeout", queryTimeout), p.baseDir(),
                 System::getenv, clock).withOperator(plan.operator()).withPlanServers(p.propagation().nameservers(), p.propagation().resolvers());
         try (Workspace ws = Workspace.of(p, new ManualProviderFactory().create(config))) {
+            readBack = DefaultProbes.viaProvider(p, ws.provider());
             return ws.readLive();
         }
     }
