@@ -16,11 +16,15 @@ import dev.migrate.probe.AddressReport;
 import dev.migrate.probe.AuthoritativeProbe;
 import dev.migrate.probe.Expectation;
 import dev.migrate.probe.ProbeException;
+import dev.migrate.probe.PropagationCheck;
 import dev.migrate.probe.RRsetState;
 import dev.migrate.probe.ResolverObservation;
 import dev.migrate.probe.Round;
 import dev.migrate.probe.ServerState;
+import dev.migrate.provider.ProviderConfig;
+import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.Providers;
+import dev.migrate.provider.manual.ManualProviderFactory;
 import dev.migrate.support.Durations;
 import dev.migrate.support.Sleeper;
 import java.io.PrintWriter;
@@ -68,6 +72,10 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Mixin
     StateOptions state;
+    @Option(names = "--from-nameservers", description = "Take what the newest authoritative address serves as the"
+            + " expected data, without asking the provider (no credentials needed). Also what happens when the"
+            + " provider's credentials are missing or refused.")
+    boolean fromNameservers;
 
     @Spec
     CommandSpec spec;
@@ -79,6 +87,11 @@ public final class CheckCommand implements Callable<Integer> {
             throw new CliException(ExitCode.FAILURE, e.getMessage());
         }
     }
+    /** Where the expected data came from: "provider", or "nameservers" (no credentials). */
+    private String readFrom = "provider";
+
+    /** The plan confirms by reading the provider back: there is nothing to query. */
+    private boolean readBack;
 
     @Override
     public Integer call() throws Exception {
@@ -91,14 +104,9 @@ public final class CheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.INVALID, "--timeout: " + e.getMessage());
         }
-        Plan p;
-        Map<String, ZoneSnapshot> live;
-        boolean readBack;
-        try (Workspace ws = plan.open(Providers.discover(), clock)) {
-            p = ws.plan();
-            live = ws.readLive();
-            readBack = DefaultProbes.viaProvider(p, ws.provider());
-        }
+        Providers providers = Providers.discover();
+        Plan p = plan.load(providers);
+        Map<String, ZoneSnapshot> live = readLive(p, providers, clock, err);
         if (readBack) {
             throw new CliException(ExitCode.INVALID, "nothing to query: this plan confirms by reading the provider back"
                     + " (propagation.via, or zone files nothing serves); list the servers under nameservers: to check them");
@@ -124,6 +132,7 @@ public final class CheckCommand implements Callable<Integer> {
         ResolverObservation resolvers = ResolverObservation.forPlan(p, clock);
         boolean ignore = probe.settings().ignoreUnreachable();
 
+        long watchStarted = System.nanoTime();
         Round round = probe.probeOnce(expected);
         if (watch) {
             ProgressLine line = !output.json() ? ProgressLine.forConsole(err) : null;
@@ -138,10 +147,52 @@ public final class CheckCommand implements Callable<Integer> {
             }
             if (line != null) line.done();
         }
-        List<ResolverObservation.Report> seen = resolvers.observe(expected);
-        if (output.json()) out.println(Json.write(json(round, seen)));
-        else text(out, p, expected, round, seen, clock);
-        return round.settled(ignore) ? ExitCode.OK : ExitCode.CHECK_FAILED;
+        List<ResolverObservation.Report> seen;
+        ResolverObservation.Gate gate = null;
+        if (watch && round.settled(ignore) && ResolverObservation.gated(p)) {
+            // resolvers: { gate: true }: --watch also waits until every resolver's clients get the data.
+            Duration left = bound.minus(Duration.ofNanos(System.nanoTime() - watchStarted));
+            gate = resolvers.await(expected, clock.instant().plus(left.isNegative() ? Duration.ZERO : left),
+                    p.propagation().interval(), Sleeper.REAL, PropagationCheck.Listener.NONE);
+            seen = gate.resolvers().stream().map(ResolverObservation.ResolverWait::last).toList();
+        } else {
+            seen = resolvers.observe(expected);
+        }
+        boolean resolversOk = !ResolverObservation.gated(p) || seen.stream().allMatch(ResolverObservation.Report::seesNew);
+        if (output.json()) {
+            out.println(Json.write(json(round, seen).put("expectedFrom", readFrom).put("resolverGate", ResolverObservation.gated(p))));
+        } else {
+            text(out, p, expected, round, seen, clock);
+            if (gate != null) out.println("resolver gate: " + gate.summary());
+        }
+        return round.settled(ignore) && resolversOk ? ExitCode.OK : ExitCode.CHECK_FAILED;
+    }
+
+    /**
+     * What the provider holds; without usable credentials for it (a read-only user, a cron job without the
+     * secret, {@code --from-nameservers}), what the zones' authoritative servers serve, read without any
+     * (the manual provider's reader: the newest serial's address, by unsigned AXFR or RD=0 queries).
+     */
+    private Map<String, ZoneSnapshot> readLive(Plan p, Providers providers, Clock clock, PrintWriter err) throws Exception {
+        if (!fromNameservers) {
+            try (Workspace ws = Workspace.open(p, providers, System::getenv, clock, plan.operator())) {
+                readBack = DefaultProbes.viaProvider(p, ws.provider());
+                return ws.readLive();
+            } catch (ProviderException e) {
+                if (e.kind() != ProviderException.Kind.AUTH) throw e;
+                err.println("migrate: no usable credentials for provider " + p.provider().type() + " (" + e.getMessage()
+                        + "); reading the zones from their authoritative servers instead");
+                err.flush();
+            }
+        }
+        readFrom = "nameservers";
+        String queryTimeout = Math.max(1, p.propagation().queryTimeout().toSeconds()) + "s";
+        ProviderConfig config = new ProviderConfig("manual", Map.of("queryTimeout", queryTimeout), p.baseDir(),
+                System::getenv, clock).withOperator(plan.operator()).withPlanServers(p.propagation().nameservers(), p.propagation().resolvers());
+        try (Workspace ws = Workspace.of(p, new ManualProviderFactory().create(config))) {
+            readBack = DefaultProbes.viaProvider(p, ws.provider());
+            return ws.readLive();
+        }
     }
 
     /**
@@ -213,7 +264,8 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     void text(PrintWriter out, Plan p, List<Expectation> expected, Round r, List<ResolverObservation.Report> seen, Clock clock) {
-        out.println("Expected (what the provider holds now), " + expected.size() + " RRset" + (expected.size() == 1 ? "" : "s") + ":");
+        out.println("Expected (" + (readFrom.equals("provider") ? "what the provider holds now"
+                : "what the newest authoritative address serves: read without provider credentials") + "), " + expected.size() + " RRset" + (expected.size() == 1 ? "" : "s") + ":");
         int shown = 0;
         for (Expectation e : expected) {
             if (shown++ == limit) {

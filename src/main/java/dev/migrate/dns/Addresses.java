@@ -2,6 +2,7 @@ package dev.migrate.dns;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import org.xbill.DNS.Address;
 
 /**
@@ -12,6 +13,16 @@ import org.xbill.DNS.Address;
  */
 public final class Addresses {
     private Addresses() {}
+
+    /** The address, or null when {@code text} is not an IPv4 or IPv6 literal (never looked up). */
+    public static InetAddress parse(String text) {
+        if (text == null || text.isEmpty() || !text.matches("[0-9A-Fa-f:.]+")) return null;
+        try {
+            return Address.getByAddress(text);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
 
     /** The address as text: dotted quad for IPv4, RFC 5952 for IPv6. */
     public static String text(InetAddress a) {

@@ -43,6 +43,27 @@ public final class ZoneSnapshot {
         this.notes = Collections.unmodifiableMap(notes);
     }
 
+    /**
+     * RRsets from wire records (a transfer, answers): grouped by owner and type, TSIG and OPT dropped;
+     * records of one RRset with different TTLs take the lowest (RFC 2181 §5.2).
+     */
+    public static ZoneSnapshot fromRecords(String zone, List<org.xbill.DNS.Record> records) {
+        Map<RRsetKey, Long> ttl = new java.util.LinkedHashMap<>();
+        Map<RRsetKey, java.util.Set<String>> data = new java.util.LinkedHashMap<>();
+        for (org.xbill.DNS.Record r : records) {
+            if (r.getType() == org.xbill.DNS.Type.TSIG || r.getType() == org.xbill.DNS.Type.OPT) continue;
+            RRsetKey k = new RRsetKey(r.getName().toString(), org.xbill.DNS.Type.string(r.getType()));
+            ttl.merge(k, r.getTTL(), Math::min);
+            data.computeIfAbsent(k, x -> new java.util.TreeSet<>()).add(Rdata.text(r));
+        }
+        List<RRset> sets = new ArrayList<>();
+        for (Map.Entry<RRsetKey, java.util.Set<String>> e : data.entrySet()) {
+            RRsetKey k = e.getKey();
+            sets.add(new RRset(k.name(), k.type(), ttl.get(k), new ArrayList<>(e.getValue())));
+        }
+        return new ZoneSnapshot(zone, sets);
+    }
+
     public String zone() {
         return zone;
     }

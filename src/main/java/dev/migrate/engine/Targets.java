@@ -1,6 +1,8 @@
 package dev.migrate.engine;
 
+import dev.migrate.dns.Addresses;
 import dev.migrate.dns.RRset;
+import dev.migrate.dns.Spf;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.plan.ChangeSpec;
 import dev.migrate.plan.Plan;
@@ -9,6 +11,7 @@ import dev.migrate.plan.SwapStep;
 import dev.migrate.plan.Timeline;
 import dev.migrate.plan.RewriteRule;
 import dev.migrate.dns.RRsetKey;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -106,12 +109,57 @@ public final class Targets {
                 byKey.put(k, new Target(zone, s.key(), s.rdata(), mapped, "rewrite " + String.join(", ", used)));
             }
         }
+        spfTargets(zones, rewrites, live, byKey, hits, errors, warnings);
         for (RewriteRule r : rewrites) {
             if (!hits.containsKey(r.from())) {
-                warnings.add("rewrite " + r.from() + " -> " + r.to() + " matches no " + r.type() + " record in "
-                        + zones + " (" + r.at() + ")");
+                warnings.add("rewrite " + r.from() + " -> " + r.to() + " matches no " + r.type() + (r.spf() ? " or SPF" : "")
+                        + " record in " + zones + " (" + r.at() + ")");
             }
         }
         return new Expansion(List.copyOf(byKey.values()), errors, warnings);
+    }
+
+    /**
+     * Rewrite rules with {@code spf: true} also move the {@code ip4:}/{@code ip6:} mechanisms naming their old
+     * address in SPF TXT records (RFC 7208 §5.6): once MX points at the new host, mail it sends must pass SPF.
+     * A mechanism naming a whole network that holds the old address is left alone, with a warning.
+     */
+    static void spfTargets(List<String> zones, List<RewriteRule> rewrites, Map<String, ZoneSnapshot> live,
+            Map<String, Target> byKey, Map<String, Integer> hits, List<String> errors, List<String> warnings) {
+        Map<InetAddress, InetAddress> moves = new LinkedHashMap<>();
+        Map<InetAddress, String> ruleFrom = new HashMap<>();
+        for (RewriteRule r : rewrites) {
+            if (!r.spf()) continue;
+            moves.put(Addresses.parse(r.from()), Addresses.parse(r.to()));
+            ruleFrom.put(Addresses.parse(r.from()), r.from());
+        }
+        if (moves.isEmpty()) return;
+        for (String zone : zones) {
+            ZoneSnapshot z = live.get(zone);
+            if (z == null) continue;
+            for (RRset s : z.rrsets()) {
+                if (!s.type().equals("TXT")) continue;
+                List<String> mapped = new ArrayList<>();
+                List<String> used = new ArrayList<>();
+                for (String d : s.rdata()) {
+                    Spf.Rewritten w = Spf.rewrite(d, moves);
+                    mapped.add(w.rdata());
+                    used.addAll(w.moved());
+                    w.movedFrom().forEach(a -> hits.merge(ruleFrom.get(a), 1, Integer::sum));
+                    for (String u : w.untouched()) {
+                        warnings.add(s.key() + ": SPF " + u + ": a rewrite rule moves single addresses, not networks;"
+                                + " change this mechanism by hand if the old address leaves that network");
+                    }
+                }
+                if (used.isEmpty()) continue;
+                String k = zone + "|" + s.key();
+                if (byKey.containsKey(k)) {
+                    errors.add(s.key() + " is both in 'changes' and hit by rewrite (spf) " + String.join(", ", used)
+                            + ": give its new data in the change only, or drop the change");
+                    continue;
+                }
+                byKey.put(k, new Target(zone, s.key(), s.rdata(), mapped, "rewrite spf " + String.join(", ", used)));
+            }
+        }
     }
 }

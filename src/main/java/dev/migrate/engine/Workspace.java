@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -39,9 +40,20 @@ public final class Workspace implements AutoCloseable {
 
     public static Workspace open(Plan plan, Providers providers, Function<String, String> env, Clock clock)
             throws ProviderException {
+        return open(plan, providers, env, clock, ProviderConfig.STDERR);
+    }
+
+    /**
+     * As above, with {@code operator} the channel a provider uses to ask the person running the command to
+     * act (the manual provider's "set these records now"); the provider also learns the plan's nameservers
+     * and resolvers, to read zones from their authoritative servers.
+     */
+    public static Workspace open(Plan plan, Providers providers, Function<String, String> env, Clock clock,
+            Consumer<String> operator) throws ProviderException {
         ProviderFactory f = providers.find(plan.provider().type()).orElseThrow();
         DnsProvider p = f.create(new ProviderConfig(plan.provider().type(), plan.provider().settings(),
-                plan.baseDir(), env, clock));
+                plan.baseDir(), env, clock).withOperator(operator)
+                .withPlanServers(plan.propagation().nameservers(), plan.propagation().resolvers()));
         return new Workspace(plan, f, p);
     }
 

@@ -44,14 +44,25 @@ public final class PlanLoader {
             "rewrite", "phases", "checks", "nameservers", "resolvers", "propagation");
     static final Set<String> TTL_KEYS = Set.of("lowered", "restore", "margin");
     static final Set<String> CHANGE_KEYS = Set.of("zone", "name", "type", "from", "to");
-    static final Set<String> REWRITE_KEYS = Set.of("from", "to");
+    static final Set<String> REWRITE_KEYS = Set.of("from", "to", "spf");
     static final Set<String> PHASE_KEYS = Set.of("id", "at", "action", "timeout", "approval", "onFailure",
             "checks", "preflight", "unreachable", "changes", "rewrite", "zones", "swap");
     /** Keys only a swap phase takes (its own step), and only a confirm ({@code swap:} names what it confirms). */
     static final Set<String> SWAP_PHASE_KEYS = Set.of("changes", "rewrite", "zones");
     static final Set<String> HTTP_KEYS = Set.of("id", "http", "connectTo", "expectStatus", "expectBody", "caFile",
-            "minCertDays", "followRedirects", "timeout");
-    static final Set<String> TCP_KEYS = Set.of("id", "tcp", "expectBanner", "expect", "timeout");
+            "minCertDays", "followRedirects", "timeout", "forEachZone");
+    static final Set<String> TCP_KEYS = Set.of("id", "tcp", "expectBanner", "expect", "timeout", "forEachZone");
+    static final Set<String> DNS_KEYS = Set.of("id", "dns", "name", "type", "expect", "timeout", "forEachZone");
+    static final Set<String> SMTP_KEYS = Set.of("id", "smtp", "helo", "starttls", "tlsName", "caFile", "minCertDays",
+            "mailFrom", "rcptTo", "expect", "timeout", "forEachZone");
+    static final Set<String> RESOLVER_KEYS = Set.of("addresses", "gate");
+    /** Replaced by the zone's name (without the final dot) in a check written with {@code forEachZone: true}. */
+    static final String ZONE_PLACEHOLDER = "{zone}";
+    private static final List<String> CHECK_KINDS = List.of("http", "tcp", "dns", "smtp");
+    /** RFC 5321 §4.1.2 Dot-string of atext (RFC 5322 §3.2.3) '@' a domain: no spaces, brackets or line breaks. */
+    private static final Pattern MAILBOX = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+            + "@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\\.?");
     static final Set<String> PROPAGATION_KEYS = Set.of("unreachable", "interval", "queryTimeout", "tries", "rounds", "via");
     private static final Pattern PLAN_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
     private static final Pattern PHASE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -146,7 +157,7 @@ public final class PlanLoader {
             TtlPolicy ttl = ttl(top);
             List<ChangeSpec> changes = changes(top, zones);
             List<RewriteRule> rewrites = rewrites(top);
-            List<CheckSpec> checks = checks(top);
+            List<CheckSpec> checks = checks(top, zones);
             Map<String, MapNode> phaseNodes = new LinkedHashMap<>();
             List<PhaseSpec> phases = phases(top, checks, phaseNodes);
             List<SwapStep> steps = steps(top, phases, phaseNodes, zones, changes, rewrites);
@@ -403,6 +414,7 @@ public final class PlanLoader {
                     continue;
                 }
                 unknownKeys(m, REWRITE_KEYS, "a rewrite rule");
+                boolean spf = bool(m, "spf", false);
                 String from = requiredString(m, "from", "the old IPv4 or IPv6 address");
                 String to = requiredString(m, "to", "the new IPv4 or IPv6 address");
                 if (from == null || to == null) continue;
@@ -428,80 +440,325 @@ public final class PlanLoader {
                     error(m.at(), "a second rewrite rule from " + from);
                     continue;
                 }
-                out.add(new RewriteRule(fromType, f, t, m.at()));
+                out.add(new RewriteRule(fromType, f, t, spf, m.at()));
             }
             return out;
         }
 
-        List<CheckSpec> checks(MapNode top) {
+        /** Ids of checks written with {@code forEachZone: true}, each with the ids it expanded to, for phases. */
+        final Map<String, List<String>> templates = new LinkedHashMap<>();
+        /** The plan's zones, once read. */
+        List<String> zonesSeen = List.of();
+
+        /**
+         * The plan's checks. A check with {@code forEachZone: true} is a template, expanded here, when the plan
+         * loads, into one check per zone ({@code {zone}} replaced by the zone's name, id {@code ID@ZONE}): each
+         * expansion is validated like a check written out by hand (errors at the template's lines), ids are
+         * unique before anything runs, and the engine, the rehearsal and the journal see concrete checks only.
+         */
+        List<CheckSpec> checks(MapNode top, List<String> zones) {
             List<CheckSpec> out = new ArrayList<>();
             Node n = top.get("checks");
+            zonesSeen = zones;
             if (n == null) return out;
-            Set<String> ids = new HashSet<>();
+            Map<String, Location> ids = new HashMap<>();
             for (Node item : items(n, "a list of checks")) {
                 if (!(item instanceof MapNode m)) {
-                    error(item.at(), "found " + describe(item) + ", expected a check { id, http: URL } or { id, tcp: HOST:PORT }");
+                    error(item.at(), "found " + describe(item) + ", expected a check { id, http: URL }, { id, tcp: HOST:PORT },"
+                            + " { id, dns: ADDRESS, name, expect } or { id, smtp: HOST[:PORT] }");
                     continue;
                 }
                 String id = requiredString(m, "id", "a check id");
-                if (id != null && !ids.add(id)) error(m.get("id").at(), "check id '" + id + "' is used twice");
-                boolean http = m.get("http") != null;
-                boolean tcp = m.get("tcp") != null;
-                if (http == tcp) {
-                    error(m.at(), "a check has exactly one of 'http' (a URL) or 'tcp' (HOST:PORT)");
+                if (id != null && id.contains("@")) {
+                    error(m.get("id").at(), "found '" + id + "': '@' is kept for the checks a forEachZone check expands"
+                            + " to (ID@ZONE); choose an id without it");
+                    id = null;
+                }
+                if (id != null && (ids.containsKey(id) || templates.containsKey(id))) {
+                    error(m.get("id").at(), "check id '" + id + "' is used twice");
+                    id = null;
+                }
+                boolean perZone = bool(m, "forEachZone", false);
+                Location placeholder = firstPlaceholder(m);
+                if (!perZone) {
+                    if (placeholder != null) {
+                        error(placeholder, "'" + ZONE_PLACEHOLDER + "' is only replaced in a check with forEachZone: true;"
+                                + " add that, or write the zone out");
+                        continue;
+                    }
+                    CheckSpec c = check(m, id);
+                    if (c != null) {
+                        ids.put(c.id(), m.at());
+                        out.add(c);
+                    }
                     continue;
                 }
-                Duration timeout = m.get("timeout") == null ? Duration.ofSeconds(10) : duration(m.get("timeout"));
-                if (http) {
-                    unknownKeys(m, HTTP_KEYS, "an http check");
-                    String url = scalar(m.get("http"), "an http:// or https:// URL");
-                    URI uri = null;
-                    if (url != null) {
-                        try {
-                            uri = new URI(url.trim());
-                            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                                error(m.get("http").at(), "found '" + url + "', expected an http:// or https:// URL with a host name");
-                                uri = null;
-                            }
-                        } catch (URISyntaxException e) {
-                            error(m.get("http").at(), "found '" + url + "', expected a URL: " + e.getReason());
+                if (placeholder == null) {
+                    error(m.get("forEachZone").at(), "forEachZone: true, but nothing in this check says " + ZONE_PLACEHOLDER
+                            + ": every zone would get the same check; put " + ZONE_PLACEHOLDER + " in its URL, host or name");
+                    continue;
+                }
+                List<String> expanded = new ArrayList<>();
+                for (String zone : zones) {
+                    String bare = zone.equals(".") ? "" : zone.substring(0, zone.length() - 1);
+                    int before = errors.size();
+                    CheckSpec c = check(substitute(m, bare), id == null ? null : id + "@" + bare);
+                    if (errors.size() > before) {
+                        for (int i = before; i < errors.size(); i++) {
+                            PlanError e = errors.get(i);
+                            errors.set(i, new PlanError(e.where(), e.message() + " (in the check for zone " + bare + ")"));
                         }
+                        break; // the template itself is wrong: saying so once is enough
                     }
-                    String connectTo = optionalString(m, "connectTo");
-                    if (connectTo != null && addressType(connectTo) == null) {
-                        error(m.get("connectTo").at(), "found '" + connectTo + "', expected an IP address to send the"
-                                + " request to (names would go through the system resolver and its cache)");
-                    }
-                    int status = m.get("expectStatus") == null ? 200 : intValue(m.get("expectStatus"), 100, 599, "an HTTP status");
-                    Integer minDays = m.get("minCertDays") == null ? null
-                            : intValue(m.get("minCertDays"), 0, 36500, "a number of days");
-                    String ca = optionalString(m, "caFile");
-                    boolean follow = bool(m, "followRedirects", false);
-                    if (id != null && uri != null) {
-                        out.add(new HttpCheck(id, uri, connectTo, status, optionalString(m, "expectBody"),
-                                ca == null ? null : file.toAbsolutePath().getParent().resolve(ca).normalize(),
-                                minDays, follow, timeout, m.at()));
-                    }
-                } else {
-                    unknownKeys(m, TCP_KEYS, "a tcp check");
-                    String hp = scalar(m.get("tcp"), "HOST:PORT");
-                    String expect = optionalString(m, "expect");
-                    if (expect != null && !expect.equals("open") && !expect.equals("refused")) {
-                        error(m.get("expect").at(), "found '" + expect + "', expected 'open' or 'refused'"
-                                + Suggest.didYouMean(expect, List.of("open", "refused")));
-                    }
-                    HostPort parsed = hp == null ? null : HostPort.parse(hp, -1);
-                    if (hp != null && (parsed == null || parsed.port() < 0)) {
-                        error(m.get("tcp").at(), "found '" + hp + "', expected an IP address and port, e.g. 198.51.100.25:25");
-                        parsed = null;
-                    }
-                    if (id != null && parsed != null) {
-                        out.add(new TcpCheck(id, parsed.host(), parsed.port(), optionalString(m, "expectBanner"),
-                                "refused".equals(expect), timeout, m.at()));
+                    if (c != null) {
+                        ids.put(c.id(), m.at());
+                        expanded.add(c.id());
+                        out.add(c);
                     }
                 }
+                if (id != null) templates.put(id, List.copyOf(expanded));
             }
             return out;
+        }
+
+        /** Where the first {@code {zone}} is written in a check (not in its id), or null. */
+        Location firstPlaceholder(MapNode m) {
+            for (Entry e : m.entries().values()) {
+                if (e.key().equals("id")) continue;
+                Location at = firstPlaceholder(e.value());
+                if (at != null) return at;
+            }
+            return null;
+        }
+
+        private Location firstPlaceholder(Node n) {
+            if (n instanceof Scalar s) return s.text() != null && s.text().contains(ZONE_PLACEHOLDER) ? s.at() : null;
+            List<Node> children = n instanceof ListNode l ? l.items()
+                    : ((MapNode) n).entries().values().stream().map(Entry::value).toList();
+            for (Node c : children) {
+                Location at = firstPlaceholder(c);
+                if (at != null) return at;
+            }
+            return null;
+        }
+
+        /** The check with every {@code {zone}} replaced (the id and forEachZone are kept), locations unchanged. */
+        MapNode substitute(MapNode m, String zone) {
+            Map<String, Entry> entries = new LinkedHashMap<>();
+            for (Entry e : m.entries().values()) {
+                Node v = e.key().equals("id") || e.key().equals("forEachZone") ? e.value() : replaced(e.value(), zone);
+                entries.put(e.key(), new Entry(e.key(), e.keyAt(), v));
+            }
+            return new MapNode(m.at(), entries);
+        }
+
+        private Node replaced(Node n, String zone) {
+            if (n instanceof Scalar s) {
+                return s.text() == null ? s : new Scalar(s.at(), s.text().replace(ZONE_PLACEHOLDER, zone));
+            }
+            if (n instanceof ListNode l) return new ListNode(l.at(), l.items().stream().map(i -> replaced(i, zone)).toList());
+            MapNode m = (MapNode) n;
+            Map<String, Entry> entries = new LinkedHashMap<>();
+            m.entries().forEach((k, e) -> entries.put(k, new Entry(k, e.keyAt(), replaced(e.value(), zone))));
+            return new MapNode(m.at(), entries);
+        }
+
+        /** One check, of the kind its key says; null (with errors) when it cannot be used. */
+        CheckSpec check(MapNode m, String id) {
+            List<String> kinds = CHECK_KINDS.stream().filter(k -> m.get(k) != null).toList();
+            if (kinds.size() != 1) {
+                error(m.at(), "a check has exactly one of 'http' (a URL), 'tcp' (HOST:PORT), 'dns' (the address of a"
+                        + " DNS server) or 'smtp' (HOST[:PORT])" + (kinds.isEmpty() ? "" : "; found " + kinds));
+                return null;
+            }
+            Duration timeout = m.get("timeout") == null ? Duration.ofSeconds(10) : duration(m.get("timeout"));
+            return switch (kinds.get(0)) {
+                case "http" -> httpCheck(m, id, timeout);
+                case "tcp" -> tcpCheck(m, id, timeout);
+                case "dns" -> dnsCheck(m, id, timeout);
+                default -> smtpCheck(m, id, timeout);
+            };
+        }
+
+        HttpCheck httpCheck(MapNode m, String id, Duration timeout) {
+            unknownKeys(m, HTTP_KEYS, "an http check");
+            String url = scalar(m.get("http"), "an http:// or https:// URL");
+            URI uri = null;
+            if (url != null) {
+                try {
+                    uri = new URI(url.trim());
+                    if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                        error(m.get("http").at(), "found '" + url + "', expected an http:// or https:// URL with a host name");
+                        uri = null;
+                    }
+                } catch (URISyntaxException e) {
+                    error(m.get("http").at(), "found '" + url + "', expected a URL: " + e.getReason());
+                }
+            }
+            String connectTo = optionalString(m, "connectTo");
+            if (connectTo != null && addressType(connectTo) == null) {
+                error(m.get("connectTo").at(), "found '" + connectTo + "', expected an IP address to send the"
+                        + " request to (names would go through the system resolver and its cache)");
+            }
+            int status = m.get("expectStatus") == null ? 200 : intValue(m.get("expectStatus"), 100, 599, "an HTTP status");
+            Integer minDays = minCertDays(m);
+            Path ca = caFile(m);
+            boolean follow = bool(m, "followRedirects", false);
+            if (id == null || uri == null || timeout == null) return null;
+            return new HttpCheck(id, uri, connectTo, status, optionalString(m, "expectBody"), ca, minDays, follow, timeout, m.at());
+        }
+
+        TcpCheck tcpCheck(MapNode m, String id, Duration timeout) {
+            unknownKeys(m, TCP_KEYS, "a tcp check");
+            String hp = scalar(m.get("tcp"), "HOST:PORT");
+            String expect = optionalString(m, "expect");
+            if (expect != null && !expect.equals("open") && !expect.equals("refused")) {
+                error(m.get("expect").at(), "found '" + expect + "', expected 'open' or 'refused'"
+                        + Suggest.didYouMean(expect, List.of("open", "refused")));
+            }
+            HostPort parsed = hp == null ? null : HostPort.parse(hp, -1);
+            if (hp != null && (parsed == null || parsed.port() < 0)) {
+                error(m.get("tcp").at(), "found '" + hp + "', expected an IP address and port, e.g. 198.51.100.25:25");
+                parsed = null;
+            }
+            if (id == null || parsed == null || timeout == null) return null;
+            return new TcpCheck(id, parsed.host(), parsed.port(), optionalString(m, "expectBanner"), "refused".equals(expect),
+                    timeout, m.at());
+        }
+
+        DnsCheck dnsCheck(MapNode m, String id, Duration timeout) {
+            unknownKeys(m, DNS_KEYS, "a dns check");
+            HostPort server = address(m, "dns", 53, "the IP address (and port) of the DNS server to ask, e.g. 203.0.113.53"
+                    + " or 127.0.0.1:5353");
+            String written = requiredString(m, "name", "the domain name to ask for, e.g. www.example.com");
+            String name = null;
+            if (written != null) {
+                name = Names.canonical(written.trim());
+                String bad = Names.syntaxError(name);
+                if (bad != null) {
+                    error(m.get("name").at(), "found '" + written + "', expected a domain name: " + bad);
+                    name = null;
+                }
+            }
+            String type = "A";
+            if (m.get("type") != null) {
+                String t = scalar(m.get("type"), "a record type such as A, AAAA, MX, TXT");
+                try {
+                    type = t == null ? null : Rdata.canonicalType(t);
+                } catch (IllegalArgumentException e) {
+                    error(m.get("type").at(), "found '" + t + "', expected a record type such as A, AAAA, MX, CNAME, TXT");
+                    type = null;
+                }
+            }
+            List<String> expect = null;
+            if (m.get("expect") == null) {
+                error(m.at(), "missing 'expect': the records the answer must hold, e.g. expect: [198.51.100.20]"
+                        + " (an empty list: the name must have none of this type)");
+            } else if (type != null && name != null) {
+                // Relative names in the data are taken against the plan's zone holding the name, as in changes.
+                expect = rdataList(m.get("expect"), type, zoneOf(name));
+            }
+            if (id == null || server == null || name == null || type == null || expect == null || timeout == null) return null;
+            return new DnsCheck(id, server, name, type, expect, timeout, m.at());
+        }
+
+        SmtpCheck smtpCheck(MapNode m, String id, Duration timeout) {
+            unknownKeys(m, SMTP_KEYS, "an smtp check");
+            HostPort server = address(m, "smtp", 25, "the IP address (and port, default 25) of the mail host, e.g."
+                    + " 198.51.100.25 or 127.0.0.1:2525");
+            String helo = optionalString(m, "helo");
+            if (helo == null) {
+                helo = "localhost";
+            } else if (!HOST_NAME.matcher(helo.trim()).matches() || helo.trim().length() > 253) {
+                error(m.get("helo").at(), "found '" + helo + "', expected this machine's host name for EHLO, e.g."
+                        + " checker.example.com");
+                helo = null;
+            }
+            boolean starttls = bool(m, "starttls", false);
+            String tlsName = optionalString(m, "tlsName");
+            if (tlsName != null && !HOST_NAME.matcher(tlsName.trim()).matches()) {
+                error(m.get("tlsName").at(), "found '" + tlsName + "', expected the host name the certificate must carry,"
+                        + " e.g. mail.example.com");
+                tlsName = null;
+            }
+            Path ca = caFile(m);
+            Integer minDays = minCertDays(m);
+            if (starttls && tlsName == null && m.get("tlsName") == null) {
+                error(m.at(), "missing 'tlsName': with starttls the certificate is checked against a name, normally the"
+                        + " MX host name, e.g. tlsName: mail.example.com");
+            }
+            if (!starttls) {
+                for (String k : List.of("tlsName", "caFile", "minCertDays")) {
+                    if (m.get(k) != null) error(m.entries().get(k).keyAt(), "'" + k + "' needs starttls: true");
+                }
+            }
+            String mailFrom = mailbox(m, "mailFrom", true);
+            String rcptTo = mailbox(m, "rcptTo", false);
+            if (m.get("mailFrom") != null && m.get("rcptTo") == null) {
+                error(m.entries().get("mailFrom").keyAt(), "mailFrom without rcptTo proves nothing: the recipient's"
+                        + " answer is what decides; add rcptTo");
+            }
+            String expect = optionalString(m, "expect");
+            if (expect != null && !expect.equals("accept") && !expect.equals("defer")) {
+                error(m.get("expect").at(), "found '" + expect + "', expected 'accept' (2xx: the new mail host) or 'defer'"
+                        + " (4xx or refused: a host that holds mail back while mailboxes move)"
+                        + Suggest.didYouMean(expect, List.of("accept", "defer")));
+                expect = null;
+            }
+            if (id == null || server == null || helo == null || timeout == null || expect == null && m.get("expect") != null
+                    || starttls && tlsName == null || m.get("mailFrom") != null && (mailFrom == null || rcptTo == null)
+                    || m.get("rcptTo") != null && rcptTo == null) {
+                return null;
+            }
+            return new SmtpCheck(id, server, helo.trim(), starttls, tlsName == null ? null : tlsName.trim().toLowerCase(),
+                    starttls ? ca : null, starttls ? minDays : null, rcptTo == null ? null : mailFrom == null ? "" : mailFrom,
+                    rcptTo, "defer".equals(expect), timeout, m.at());
+        }
+
+        /** A mailbox for MAIL FROM or RCPT TO; they go on an SMTP command line, so nothing but a plain address. */
+        String mailbox(MapNode m, String key, boolean emptyAllowed) {
+            Node n = m.get(key);
+            if (n == null) return null;
+            String s = n instanceof Scalar sc && sc.text() == null && emptyAllowed ? "" : scalar(n, "a mail address");
+            if (s == null) return null;
+            String t = s.trim();
+            if (t.isEmpty() && emptyAllowed) return "";
+            if (!MAILBOX.matcher(t).matches() || t.length() > 254) {
+                error(n.at(), "found '" + s + "', expected a plain mail address such as postmaster@example.com"
+                        + (emptyAllowed ? " (or \"\" for the null sender <>)" : ""));
+                return null;
+            }
+            return t;
+        }
+
+        HostPort address(MapNode m, String key, int defaultPort, String expected) {
+            String s = scalar(m.get(key), expected);
+            if (s == null) return null;
+            HostPort hp = HostPort.parse(s, defaultPort);
+            if (hp == null || addressType(hp.host()) == null) {
+                error(m.get(key).at(), "found '" + s + "', expected " + expected + " (names would go through the system"
+                        + " resolver and its cache)");
+                return null;
+            }
+            return hp;
+        }
+
+        Path caFile(MapNode m) {
+            String ca = optionalString(m, "caFile");
+            return ca == null ? null : file.toAbsolutePath().getParent().resolve(ca).normalize();
+        }
+
+        Integer minCertDays(MapNode m) {
+            return m.get("minCertDays") == null ? null : intValue(m.get("minCertDays"), 0, 36500, "a number of days");
+        }
+
+        /** The plan zone holding {@code name} (the longest), else the root. */
+        String zoneOf(String name) {
+            String best = ".";
+            for (String z : zonesSeen) {
+                if (Names.inZone(name, z) && z.length() > best.length()) best = z;
+            }
+            return best;
         }
 
         List<PhaseSpec> phases(MapNode top, List<CheckSpec> checks, Map<String, MapNode> nodes) {
@@ -596,9 +853,13 @@ public final class PlanLoader {
                 if (m.get("checks") != null) {
                     phaseChecks = new ArrayList<>();
                     for (Scalar s : scalars(m.get("checks"), "a list of check ids")) {
-                        if (s.text() == null || !checkIds.contains(s.text())) {
+                        if (s.text() != null && templates.containsKey(s.text())) {
+                            phaseChecks.addAll(templates.get(s.text())); // a forEachZone check: all its zones
+                        } else if (s.text() == null || !checkIds.contains(s.text())) {
+                            Set<String> knownChecks = new HashSet<>(templates.keySet());
+                            checkIds.stream().filter(c -> !c.contains("@")).forEach(knownChecks::add);
                             error(s.at(), "unknown check '" + s.text() + "', expected one of the plan's checks "
-                                    + sorted(checkIds) + (s.text() == null ? "" : Suggest.didYouMean(s.text(), checkIds)));
+                                    + sorted(knownChecks) + (s.text() == null ? "" : Suggest.didYouMean(s.text(), checkIds)));
                         } else {
                             phaseChecks.add(s.text());
                         }
@@ -752,9 +1013,20 @@ public final class PlanLoader {
         Propagation propagation(MapNode top) {
             Propagation d = Propagation.defaults();
             List<String> ns = addressList(top.get("nameservers"), "nameservers");
-            List<String> rs = addressList(top.get("resolvers"), "resolvers");
+            Node resolvers = top.get("resolvers");
+            boolean gate = false;
+            if (resolvers instanceof MapNode rm) {
+                // The block form: { addresses: [...], gate: true }; the list form stays a report only.
+                unknownKeys(rm, RESOLVER_KEYS, "resolvers");
+                gate = bool(rm, "gate", false);
+                resolvers = rm.get("addresses");
+                if (resolvers == null) error(rm.at(), "missing 'addresses': the resolvers to watch, e.g. resolvers: {"
+                        + " addresses: [192.0.2.1], gate: true }");
+            }
+            List<String> rs = addressList(resolvers, "resolvers");
+            if (gate && rs.isEmpty() && resolvers != null) error(resolvers.at(), "gate: true needs at least one resolver address");
             Node n = top.get("propagation");
-            if (n == null) return new Propagation(ns, rs, d.ignoreUnreachable(), d.interval(), d.queryTimeout(), d.tries(), d.rounds(), d.via());
+            if (n == null) return new Propagation(ns, rs, d.ignoreUnreachable(), d.interval(), d.queryTimeout(), d.tries(), d.rounds(), d.via(), gate);
             if (!(n instanceof MapNode m)) {
                 error(n.at(), "found " + describe(n) + ", expected a block with " + sorted(PROPAGATION_KEYS));
                 return d;
@@ -774,7 +1046,7 @@ public final class PlanLoader {
                 error(m.get("via").at(), "found '" + via + "', expected auto, nameservers or provider"
                         + Suggest.didYouMean(via, List.of("auto", "nameservers", "provider")));
             }
-            return new Propagation(ns, rs, ignore, interval, qt, tries, rounds, via);
+            return new Propagation(ns, rs, ignore, interval, qt, tries, rounds, via, gate);
         }
 
         List<String> addressList(Node n, String what) {

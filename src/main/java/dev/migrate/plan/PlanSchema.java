@@ -68,7 +68,13 @@ public final class PlanSchema {
         top.put("phases", list("The timeline; when absent, the standard one (lower-ttl T-72h, verify T-24h, swap T,"
                 + " confirm T+5m, restore-ttl T+24h).", phase()).put("minItems", 1));
         top.put("nameservers", scalarList("Authoritative addresses to poll (IP[:port]).", address()));
-        top.put("resolvers", scalarList("Recursive resolvers to report on (IP[:port]).", address()));
+        top.put("resolvers", anyOf("Recursive resolvers to report on (IP[:port]), or { addresses, gate: true } to make"
+                        + " confirm wait until their clients see the new data.",
+                scalarList(null, address()),
+                block("resolvers", PlanLoader.RESOLVER_KEYS, Map.of(
+                        "addresses", scalarList("The resolvers (IP[:port]).", address()),
+                        "gate", bool("Confirm waits until every resolver's clients see the new data (default false).")),
+                        "addresses")));
         top.put("propagation", block("propagation", PlanLoader.PROPAGATION_KEYS, Map.of(
                 "unreachable", oneOf("fail (default) or ignore.", "fail", "ignore"),
                 "interval", duration("Time between polling rounds (default 2s)."),
@@ -94,7 +100,8 @@ public final class PlanSchema {
     private ObjectNode rewrites(String description) {
         return list(description, block("a rewrite rule", PlanLoader.REWRITE_KEYS, Map.of(
                 "from", described("The old IPv4 or IPv6 address.").put("type", "string"),
-                "to", described("The new address, of the same family.").put("type", "string")),
+                "to", described("The new address, of the same family.").put("type", "string"),
+                "spf", bool("Also move ip4:/ip6: mechanisms naming 'from' in SPF TXT records (default false).")),
                 "from", "to"));
     }
 
@@ -135,26 +142,53 @@ public final class PlanSchema {
     }
 
     private ObjectNode checks() {
-        ObjectNode http = block("an http check", PlanLoader.HTTP_KEYS, Map.of(
-                "id", described("The check's id, for phases' checks: lists.").put("type", "string"),
-                "http", described("An http:// or https:// URL.").put("type", "string").put("pattern", "^\\s*https?://"),
-                "connectTo", described("The IP address to send the request to (the new server).").put("type", "string"),
-                "expectStatus", integer("Expected HTTP status (default 200).", 100, 599),
-                "expectBody", described("Text the body must contain.").put("type", "string"),
-                "caFile", described("CA certificates (PEM) to trust, relative to the plan.").put("type", "string"),
-                "minCertDays", integer("Fewest days the certificate must still be valid.", 0, 36500),
-                "followRedirects", bool("Follow redirects (default false)."),
-                "timeout", duration("How long the check may take (default 10s).")),
-                "id", "http");
-        ObjectNode tcp = block("a tcp check", PlanLoader.TCP_KEYS, Map.of(
-                "id", described("The check's id, for phases' checks: lists.").put("type", "string"),
-                "tcp", described("IP:port to connect to, e.g. 198.51.100.25:25.").put("type", "string"),
-                "expectBanner", described("Text the first line must start with.").put("type", "string"),
-                "expect", oneOf("open (default) or refused.", "open", "refused"),
-                "timeout", duration("How long the check may take (default 10s).")),
-                "id", "tcp");
-        ObjectNode c = described("{ id, http: URL, ... } or { id, tcp: IP:PORT, ... }");
-        c.putArray("oneOf").add(http).add(tcp);
+        ObjectNode forEachZone = bool("Expand this check once per zone of the plan, {zone} replaced in its values"
+                + " (ids become ID@ZONE).");
+        Map<String, JsonNode> http = new LinkedHashMap<>();
+        http.put("id", described("The check's id, for phases' checks: lists.").put("type", "string"));
+        http.put("http", described("An http:// or https:// URL.").put("type", "string").put("pattern", "^\\s*https?://"));
+        http.put("connectTo", described("The IP address to send the request to (the new server).").put("type", "string"));
+        http.put("expectStatus", integer("Expected HTTP status (default 200).", 100, 599));
+        http.put("expectBody", described("Text the body must contain.").put("type", "string"));
+        http.put("caFile", described("CA certificates (PEM) to trust, relative to the plan.").put("type", "string"));
+        http.put("minCertDays", integer("Fewest days the certificate must still be valid.", 0, 36500));
+        http.put("followRedirects", bool("Follow redirects (default false)."));
+        http.put("timeout", duration("How long the check may take (default 10s)."));
+        http.put("forEachZone", forEachZone);
+        Map<String, JsonNode> tcp = new LinkedHashMap<>();
+        tcp.put("id", described("The check's id, for phases' checks: lists.").put("type", "string"));
+        tcp.put("tcp", described("IP:port to connect to, e.g. 198.51.100.25:25.").put("type", "string"));
+        tcp.put("expectBanner", described("Text the first line must start with.").put("type", "string"));
+        tcp.put("expect", oneOf("open (default) or refused.", "open", "refused"));
+        tcp.put("timeout", duration("How long the check may take (default 10s)."));
+        tcp.put("forEachZone", forEachZone);
+        Map<String, JsonNode> dns = new LinkedHashMap<>();
+        dns.put("id", described("The check's id, for phases' checks: lists.").put("type", "string"));
+        dns.put("dns", described("IP[:port] of a server to ask with recursion desired.").put("type", "string"));
+        dns.put("name", described("The name to ask for.").put("type", "string"));
+        dns.put("type", described("The record type (default A).").put("type", "string"));
+        dns.put("expect", scalarList("The records the answer must hold (zone-file form).", scalar()));
+        dns.put("timeout", duration("How long the check may take (default 10s)."));
+        dns.put("forEachZone", forEachZone);
+        Map<String, JsonNode> smtp = new LinkedHashMap<>();
+        smtp.put("id", described("The check's id, for phases' checks: lists.").put("type", "string"));
+        smtp.put("smtp", described("IP[:port] of the mail host (port 25 by default).").put("type", "string"));
+        smtp.put("helo", described("The name to say in EHLO.").put("type", "string"));
+        smtp.put("starttls", bool("Ask for STARTTLS and check the certificate (default false)."));
+        smtp.put("tlsName", described("The name the certificate must hold.").put("type", "string"));
+        smtp.put("caFile", described("CA certificates (PEM) to trust, relative to the plan.").put("type", "string"));
+        smtp.put("minCertDays", integer("Fewest days the certificate must still be valid.", 0, 36500));
+        smtp.put("mailFrom", described("MAIL FROM address to try (no DATA is ever sent).").put("type", "string"));
+        smtp.put("rcptTo", described("RCPT TO address to try.").put("type", "string"));
+        smtp.put("expect", oneOf("accept (a 2xx: the new host) or defer (a 4xx or refused: the hold host).", "accept", "defer"));
+        smtp.put("timeout", duration("How long the check may take (default 10s)."));
+        smtp.put("forEachZone", forEachZone);
+        ObjectNode c = described("{ id, http: URL, ... }, { id, tcp: IP:PORT, ... }, { id, dns: IP, name, expect }"
+                + " or { id, smtp: IP, ... }");
+        c.putArray("oneOf").add(block("an http check", PlanLoader.HTTP_KEYS, http, "id", "http"))
+                .add(block("a tcp check", PlanLoader.TCP_KEYS, tcp, "id", "tcp"))
+                .add(block("a dns check", PlanLoader.DNS_KEYS, dns, "id", "dns", "name"))
+                .add(block("an smtp check", PlanLoader.SMTP_KEYS, smtp, "id", "smtp"));
         return c;
     }
 

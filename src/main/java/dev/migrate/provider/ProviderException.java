@@ -26,7 +26,13 @@ public class ProviderException extends Exception {
         /** Told to slow down (HTTP 429). */
         RATE_LIMITED(true),
         /** Local files could not be read or written. */
-        IO(false);
+        IO(false),
+        /**
+         * A change left to someone else (the {@code manual} provider's operator, a hosting panel) was not
+         * served by every authoritative address in time. Not retried: trying again means asking the person
+         * again and waiting as long again.
+         */
+        NOT_DONE(false);
 
         private final boolean transientFailure;
 

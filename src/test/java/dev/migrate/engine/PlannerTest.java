@@ -408,7 +408,8 @@ class PlannerTest {
             assertThat(s.earliestSafeSwap()).isEqualTo(Instant.parse("2026-11-28T06:24:00Z"));
             assertThat(s.swap()).isEqualTo(Instant.parse("2026-12-01T02:00:00Z"));
             assertThat(s.errors()).isEmpty();
-            assertThat(s.warnings()).isEmpty();
+            // The example moves the mail host (mail.example.com. is its MX target): keep the old one deferring.
+            assertThat(s.warnings()).singleElement().asString().startsWith("the mail host moves (mail.example.com. A");
             // the preview touched nothing: the live snapshot is as read
             assertThat(live.get("www.example.com.", "A").ttl()).isEqualTo(3600);
         }

@@ -98,6 +98,7 @@ public final class UnboundServer extends LabServer {
     private int cacheMinTtl = 0;
     private int cacheMaxTtl = 86400;
     private final Map<String, Integer> stubs = new LinkedHashMap<>();
+    private final Map<String, Integer> forwards = new LinkedHashMap<>();
     private final List<String> extra = new ArrayList<>();
 
     private Builder() {}
@@ -111,6 +112,16 @@ public final class UnboundServer extends LabServer {
     /** Resolve {@code zone} by asking the authoritative server on 127.0.0.1:{@code authPort}. */
     public Builder stubZone(String zone, int authPort) {
       stubs.put(absolute(zone), authPort);
+      return this;
+    }
+
+    /**
+     * Forward queries for {@code zone} (RD=1) to the server on 127.0.0.1:{@code port}
+     * ({@code forward-zone}, {@code forward-first: no}): a nameserver address kept alive as a
+     * forwarder to the new servers, as BIND's {@code forwarders { ...; }; forward only;} does.
+     */
+    public Builder forwardZone(String zone, int port) {
+      forwards.put(absolute(zone), port);
       return this;
     }
 
@@ -180,6 +191,9 @@ public final class UnboundServer extends LabServer {
       for (String zone : stubs.keySet()) {
         c.append("  local-zone: ").append(quote(zone)).append(" transparent\n");
       }
+      for (String zone : forwards.keySet()) {
+        c.append("  local-zone: ").append(quote(zone)).append(" transparent\n");
+      }
       c.append("  local-zone: \".\" refuse\n");
       for (String line : extra) {
         c.append("  ").append(line).append("\n");
@@ -192,6 +206,10 @@ public final class UnboundServer extends LabServer {
       stubs.forEach((zone, authPort) -> c.append("stub-zone:\n")
           .append("  name: ").append(quote(zone)).append("\n")
           .append("  stub-addr: 127.0.0.1@").append(authPort).append("\n"));
+      forwards.forEach((zone, authPort) -> c.append("forward-zone:\n")
+          .append("  name: ").append(quote(zone)).append("\n")
+          .append("  forward-addr: 127.0.0.1@").append(authPort).append("\n")
+          .append("  forward-first: no\n"));
       c.append("stub-zone:\n")
           .append("  name: \".\"\n")
           .append("  stub-addr: 127.0.0.1@").append(DEAD_ROOT_PORT).append("\n")
