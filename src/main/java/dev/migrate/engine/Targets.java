@@ -62,6 +62,12 @@ public final class Targets {
                 byKey.put(k, new Target(zone, s.key(), s.rdata(), mapped, "rewrite " + String.join(", ", used)));
             }
         }
+        // What the provider holds but cannot write as an RRset (RRsetNote#refusedAsTarget) is never a target.
+        for (Target t : byKey.values()) {
+            ZoneSnapshot z = live.get(t.zone());
+            dev.migrate.dns.RRsetNote note = z == null ? null : z.note(t.key());
+            if (note != null && note.refusedAsTarget()) errors.add(t.key() + ": " + note.why());
+        }
         for (RewriteRule r : plan.rewrites()) {
             if (!hits.containsKey(r.from())) {
                 warnings.add("rewrite " + r.from() + " -> " + r.to() + " matches no " + r.type() + " record in "

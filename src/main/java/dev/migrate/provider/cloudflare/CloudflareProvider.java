@@ -11,6 +11,7 @@ import dev.migrate.dns.RRsetNote;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.provider.Capabilities;
 import dev.migrate.provider.DnsProvider;
+import dev.migrate.provider.Images;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderException.Kind;
 import dev.migrate.provider.http.HttpProviders;
@@ -157,21 +158,7 @@ public final class CloudflareProvider implements DnsProvider {
         Map<RRsetKey, List<CfRecord>> live = group(records);
         ZoneSnapshot snap = snapshot(z, records);
 
-        List<RRsetKey> conflicts = new ArrayList<>();
-        StringBuilder detail = new StringBuilder();
-        for (RRsetChange c : batch) {
-            RRset now = snap.get(c.key());
-            if (!Objects.equals(now, c.before())) {
-                conflicts.add(c.key());
-                detail.append("; ").append(c.key()).append(": expected ").append(image(c.before()))
-                        .append(", live ").append(image(now));
-            }
-        }
-        if (!conflicts.isEmpty()) {
-            throw new ProviderException(Kind.CONFLICT, "zone " + z + " on Cloudflare was changed by someone else since"
-                    + " the plan read it; nothing was written" + detail
-                    + ". Re-run 'migrate plan' to see the live data, then resolve the difference", conflicts, null);
-        }
+        Images.requireBeforeImages(snap, batch, "zone " + z + " on Cloudflare");
 
         // Every change is checked before anything is sent, so a bad one cannot leave earlier pages applied.
         List<Ops> all = new ArrayList<>();
@@ -306,10 +293,6 @@ public final class CloudflareProvider implements DnsProvider {
         ObjectNode o = HttpProviders.JSON.createObjectNode();
         o.put("id", id);
         return o;
-    }
-
-    private static String image(RRset s) {
-        return s == null ? "(absent)" : "TTL " + s.ttl() + " " + s.rdata();
     }
 
     /** The zone's id: {@code GET /zones?name=NAME}, once per zone. */

@@ -11,6 +11,7 @@ import dev.migrate.dns.Rdata;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.provider.Capabilities;
 import dev.migrate.provider.DnsProvider;
+import dev.migrate.provider.Images;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderException.Kind;
 import dev.migrate.provider.http.HttpProviders;
@@ -109,21 +110,7 @@ public final class PowerDnsProvider implements DnsProvider {
         }
         JsonNode raw = fetchZone(z);
         ZoneSnapshot live = snapshot(z, raw);
-        List<RRsetKey> conflicts = new ArrayList<>();
-        StringBuilder detail = new StringBuilder();
-        for (RRsetChange c : batch) {
-            RRset now = live.get(c.key());
-            if (!Objects.equals(now, c.before())) {
-                conflicts.add(c.key());
-                detail.append("; ").append(c.key()).append(": expected ").append(image(c.before()))
-                        .append(", live ").append(image(now));
-            }
-        }
-        if (!conflicts.isEmpty()) {
-            throw new ProviderException(Kind.CONFLICT, "zone " + z + " on " + describe() + " was changed by someone"
-                    + " else since the plan read it; nothing was written" + detail
-                    + ". Re-run 'migrate plan' to see the live data, then resolve the difference", conflicts, null);
-        }
+        Images.requireBeforeImages(live, batch, "zone " + z + " on " + describe());
 
         ObjectNode body = HttpProviders.JSON.createObjectNode();
         ArrayNode sets = body.putArray("rrsets");
@@ -152,23 +139,8 @@ public final class PowerDnsProvider implements DnsProvider {
                 .build();
         call(patch, "writing " + batch.size() + " RRset" + (batch.size() == 1 ? "" : "s") + " to zone " + z, z, true);
 
-        ZoneSnapshot after = read(z);
-        List<RRsetKey> differ = new ArrayList<>();
-        StringBuilder why = new StringBuilder();
-        for (RRsetChange c : batch) {
-            RRset now = after.get(c.key());
-            if (!Objects.equals(now, c.after())) {
-                differ.add(c.key());
-                why.append("; ").append(c.key()).append(": wrote ").append(image(c.after())).append(", now ").append(image(now));
-            }
-        }
-        if (!differ.isEmpty()) {
-            // Not CONFLICT: that kind promises nothing was written. This write did land, just not as sent, so
-            // the caller must treat its outcome as unknown and look at the records.
-            throw new ProviderException(Kind.INVALID, "zone " + z + " on " + describe() + " accepted the change, but"
-                    + " reading it back shows other data" + why + " (someone else wrote in between, or the server"
-                    + " rewrote the data)", differ, null);
-        }
+        Images.requireAfterImages(read(z), batch, "zone " + z + " on " + describe(),
+                "someone else wrote in between, or the server rewrote the data");
         if (notify) notifySecondaries(z, zoneId);
     }
 
@@ -185,10 +157,6 @@ public final class PowerDnsProvider implements DnsProvider {
         } catch (ProviderException e) {
             // Deliberately not fatal: see above.
         }
-    }
-
-    private static String image(RRset s) {
-        return s == null ? "(absent)" : "TTL " + s.ttl() + " " + s.rdata();
     }
 
     private JsonNode fetchZone(String zone) throws ProviderException {

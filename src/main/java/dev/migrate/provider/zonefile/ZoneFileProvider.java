@@ -6,6 +6,7 @@ import dev.migrate.dns.RRsetKey;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.provider.Capabilities;
 import dev.migrate.provider.DnsProvider;
+import dev.migrate.provider.Images;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderException.Kind;
 import java.io.IOException;
@@ -89,14 +90,7 @@ public final class ZoneFileProvider implements DnsProvider {
     public void apply(String zone, List<RRsetChange> batch) throws ProviderException {
         Path file = fileFor(zone);
         ZoneSnapshot live = read(zone);
-        List<RRsetKey> conflicts = new ArrayList<>();
-        for (RRsetChange c : batch) {
-            if (!Objects.equals(live.get(c.key()), c.before())) conflicts.add(c.key());
-        }
-        if (!conflicts.isEmpty()) {
-            throw new ProviderException(Kind.CONFLICT, "changed by someone else since it was read: "
-                    + conflicts, conflicts, null);
-        }
+        Images.requireBeforeImages(live, batch, "zone file " + file);
         ZoneSnapshot next = withNextSerial(live.with(batch));
         try {
             ZoneFiles.writeAtomically(file, next);
