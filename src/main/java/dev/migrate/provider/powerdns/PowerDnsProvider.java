@@ -114,7 +114,11 @@ public final class PowerDnsProvider implements DnsProvider {
 
         ObjectNode body = HttpProviders.JSON.createObjectNode();
         ArrayNode sets = body.putArray("rrsets");
-        for (RRsetChange c : batch) {
+        // Deletions first: PowerDNS checks each rrset against the zone as the earlier ones left it, so a CNAME
+        // that gives way to an A at the same name must be gone before the A arrives (RFC 1034 §3.6.2).
+        List<RRsetChange> ordered = new ArrayList<>(batch);
+        ordered.sort(java.util.Comparator.comparing(c -> c.after() != null));
+        for (RRsetChange c : ordered) {
             ObjectNode o = sets.addObject();
             o.put("name", c.key().name());
             o.put("type", c.key().type());
