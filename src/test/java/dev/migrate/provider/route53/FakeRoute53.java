@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -95,6 +94,7 @@ final class FakeRoute53 implements AutoCloseable {
     final List<Long> arrivals = new CopyOnWriteArrayList<>();
     private final List<String[]> throttles = new ArrayList<>(); // {code, "write"|"any"}
     private Key dropFromNextChange;
+    private Runnable beforeNextChange;
     private int changeCounter;
 
     volatile int pageSize = 3;
@@ -156,6 +156,11 @@ final class FakeRoute53 implements AutoCloseable {
     /** The next {@code n} requests (only change requests when {@code writesOnly}) are answered with {@code code}. */
     synchronized void throttleNext(int n, String code, boolean writesOnly) {
         for (int i = 0; i < n; i++) throttles.add(new String[] {code, writesOnly ? "write" : "any"});
+    }
+
+    /** Runs {@code r} (someone else's change) just before the next change request is looked at. */
+    synchronized void beforeNextChange(Runnable r) {
+        beforeNextChange = r;
     }
 
     /** The next accepted change leaves this RRset as it was, though Route 53 says INSYNC. */
@@ -317,6 +322,11 @@ final class FakeRoute53 implements AutoCloseable {
     private MockResponse change(String id, byte[] body) {
         Zone z = zones.get(id);
         if (z == null) return error(404, "NoSuchHostedZone", "No hosted zone found with ID: " + id);
+        if (beforeNextChange != null) {
+            Runnable r = beforeNextChange;
+            beforeNextChange = null;
+            r.run();
+        }
         Document doc;
         try {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
@@ -451,7 +461,7 @@ final class FakeRoute53 implements AutoCloseable {
         byte[] t = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         for (int i = 0; i < t.length; i++) {
             int c = t[i] & 0xff;
-            if (c == '\\' && i + 3 < t.length + 1 && i + 3 <= t.length - 1 + 1 && isOctal(t, i + 1)) {
+            if (c == '\\' && isOctal(t, i + 1)) {
                 c = Integer.parseInt(new String(t, i + 1, 3, java.nio.charset.StandardCharsets.US_ASCII), 8);
                 i += 3;
                 out.append(escapeByte(c));
@@ -528,9 +538,5 @@ final class FakeRoute53 implements AutoCloseable {
             most = Math.max(most, i - from + 1);
         }
         return most;
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }
