@@ -146,6 +146,38 @@ public final class CloudflareProvider implements DnsProvider {
         return byKey;
     }
 
+    /**
+     * Record operations one change can take: it deletes, patches or posts each record it touches once, so at
+     * most as many as the larger of its images holds (see {@link #ops}).
+     */
+    static int operationsAtMost(RRsetChange c) {
+        return Math.max(c.before() == null ? 0 : c.before().rdata().size(), c.after() == null ? 0 : c.after().rdata().size());
+    }
+
+    /**
+     * Changes packed in order into batches of at most {@code batchSize} record operations, so that each batch
+     * is one batch request, one transaction, and one journal entry. A change larger than that is a batch of
+     * its own, which {@link #apply} refuses with a message.
+     */
+    @Override
+    public List<List<RRsetChange>> batches(String zone, List<RRsetChange> changes) {
+        List<List<RRsetChange>> out = new ArrayList<>();
+        List<RRsetChange> batch = new ArrayList<>();
+        int ops = 0;
+        for (RRsetChange c : changes) {
+            int n = operationsAtMost(c);
+            if (!batch.isEmpty() && ops + n > batchSize) {
+                out.add(List.copyOf(batch));
+                batch = new ArrayList<>();
+                ops = 0;
+            }
+            batch.add(c);
+            ops += n;
+        }
+        if (!batch.isEmpty()) out.add(List.copyOf(batch));
+        return out;
+    }
+
     @Override
     public void apply(String zone, List<RRsetChange> batch) throws ProviderException {
         String z = Names.canonical(zone);
@@ -363,9 +395,10 @@ public final class CloudflareProvider implements DnsProvider {
     }
 
     /**
-     * Sends a request and returns the body of a {@code success: true} answer. A 429 is waited out as its
-     * Retry-After says (the request was refused unread, so repeating it is always safe), a bounded number of
-     * times; other failures that may pass are retried only when {@code idempotent}.
+     * Sends a request and returns the body of a {@code success: true} answer. For a read ({@code idempotent}),
+     * a 429 is waited out as its Retry-After says, a bounded number of times, and other failures that may pass
+     * are retried; a write is retried only when it never left (connection refused). A write answered 429 is
+     * RATE_LIMITED with Cloudflare's Retry-After, for the engine to retry.
      */
     private JsonNode call(Request req, String what, boolean idempotent) throws ProviderException {
         int waits = 0;
@@ -376,6 +409,13 @@ public final class CloudflareProvider implements DnsProvider {
             try (Response r = http.newCall(req).execute()) {
                 String text = r.body() == null ? "" : r.body().string();
                 JsonNode n = HttpProviders.parse(text);
+                if (r.code() == 429 && !idempotent) {
+                    // Refused unread, so nothing was written; the engine is the one place that retries a write
+                    // (and journals each try): tell it how long Cloudflare asked to wait.
+                    Duration wait = retryAfter(r.header("Retry-After"), backoff);
+                    throw new ProviderException(Kind.RATE_LIMITED, what + ": Cloudflare answered 429 (too many requests)"
+                            + " and asks to wait " + wait.toSeconds() + " s; nothing was written", wait);
+                }
                 if (r.code() == 429) {
                     if (++waits > RATE_LIMIT_WAITS) {
                         throw new ProviderException(Kind.RATE_LIMITED, what + ": Cloudflare still answers 429 (too many"
