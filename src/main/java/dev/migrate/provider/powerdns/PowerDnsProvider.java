@@ -127,7 +127,7 @@ public final class PowerDnsProvider implements DnsProvider {
                 continue;
             }
             // REPLACE sets the whole RRset, so sending it again after a lost answer gives the same result:
-            // that is what makes the PATCH safe to retry.
+            // that is what makes the PATCH safe for the engine to retry.
             o.put("changetype", "REPLACE");
             o.put("ttl", c.after().ttl());
             ArrayNode recs = o.putArray("records");
@@ -141,7 +141,8 @@ public final class PowerDnsProvider implements DnsProvider {
         Request patch = request(zoneUrl(zoneId))
                 .patch(RequestBody.create(body.toString(), JSON_TYPE))
                 .build();
-        call(patch, "writing " + batch.size() + " RRset" + (batch.size() == 1 ? "" : "s") + " to zone " + z, z, true);
+        // Sent once: the engine is the one place that retries a write, and journals each try.
+        call(patch, "writing " + batch.size() + " RRset" + (batch.size() == 1 ? "" : "s") + " to zone " + z, z, false);
 
         Images.requireAfterImages(read(z), batch, "zone " + z + " on " + describe(),
                 "someone else wrote in between, or the server rewrote the data");

@@ -2,8 +2,8 @@ package dev.migrate.provider.route53;
 
 import dev.migrate.dns.Names;
 import dev.migrate.provider.ProviderException;
+import dev.migrate.provider.SettingChecks;
 import dev.migrate.provider.SettingProblem;
-import dev.migrate.provider.http.HttpProviders;
 import dev.migrate.support.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,11 +55,7 @@ record Route53Settings(Map<String, String> hostedZones, Optional<String> profile
     static Route53Settings parse(Map<String, Object> s) throws ProviderException {
         List<SettingProblem> problems = new ArrayList<>();
         Route53Settings r = read(s, problems);
-        if (!problems.isEmpty()) {
-            SettingProblem p = problems.get(0);
-            throw new ProviderException(ProviderException.Kind.INVALID, "provider route53: '" + String.join(".", p.path())
-                    + "' " + p.message());
-        }
+        SettingChecks.requireNone("route53", problems);
         return r;
     }
 
@@ -98,21 +94,19 @@ record Route53Settings(Map<String, String> hostedZones, Optional<String> profile
             problems.add(SettingProblem.at("credentialsFile", "is empty: name the shared credentials file, e.g."
                     + " ~/.aws/credentials"));
         }
-        HttpUrl endpoint = null;
-        try {
-            endpoint = HttpProviders.baseUrl("route53", "endpoint", text(s, "endpoint").orElse(DEFAULT_ENDPOINT));
-        } catch (ProviderException e) {
-            problems.add(SettingProblem.at("endpoint", e.getMessage().replaceFirst("^provider route53: 'endpoint' ", "")));
-        }
+        int before = problems.size();
+        SettingChecks.url("route53", s, "endpoint", problems);
+        HttpUrl endpoint = problems.size() > before ? null : HttpUrl.get(text(s, "endpoint").orElse(DEFAULT_ENDPOINT));
         String region = text(s, "region").orElse(null);
         if (region != null && !REGION.matcher(region).matches()) {
             problems.add(SettingProblem.at("region", "'" + region + "' is not an AWS region such as us-east-1"));
         }
         if (region == null && endpoint != null) region = defaultRegion(endpoint);
-        Duration timeout = duration(s, "timeout", DEFAULT_TIMEOUT, problems);
-        Duration sync = duration(s, "syncTimeout", DEFAULT_SYNC_TIMEOUT, problems);
+        SettingChecks.positiveDuration(s, "timeout", problems);
+        SettingChecks.positiveDuration(s, "syncTimeout", problems);
         if (!problems.isEmpty()) return null;
-        return new Route53Settings(zones, profile, file, endpoint, region, timeout, sync);
+        return new Route53Settings(zones, profile, file, endpoint, region, duration(s, "timeout", DEFAULT_TIMEOUT),
+                duration(s, "syncTimeout", DEFAULT_SYNC_TIMEOUT));
     }
 
     /**
@@ -131,19 +125,8 @@ record Route53Settings(Map<String, String> hostedZones, Optional<String> profile
         return v == null ? Optional.empty() : Optional.of(v.toString().trim());
     }
 
-    private static Duration duration(Map<String, Object> s, String key, Duration dflt, List<SettingProblem> problems) {
-        Optional<String> t = text(s, key);
-        if (t.isEmpty()) return dflt;
-        try {
-            Duration d = Durations.parse(t.get());
-            if (d.isZero()) {
-                problems.add(SettingProblem.at(key, "must be longer than 0s"));
-                return dflt;
-            }
-            return d;
-        } catch (IllegalArgumentException e) {
-            problems.add(SettingProblem.at(key, e.getMessage()));
-            return dflt;
-        }
+    /** A duration {@link SettingChecks#positiveDuration} has passed. */
+    private static Duration duration(Map<String, Object> s, String key, Duration dflt) {
+        return text(s, key).map(Durations::parse).orElse(dflt);
     }
 }
