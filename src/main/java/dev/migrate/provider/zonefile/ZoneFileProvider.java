@@ -2,7 +2,6 @@ package dev.migrate.provider.zonefile;
 
 import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetChange;
-import dev.migrate.dns.RRsetKey;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.provider.Capabilities;
 import dev.migrate.provider.DnsProvider;
@@ -15,7 +14,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
