@@ -3,6 +3,7 @@ package dev.migrate.cli;
 import dev.migrate.engine.Workspace;
 import dev.migrate.plan.Plan;
 import dev.migrate.plan.PlanException;
+import dev.migrate.plan.PlanLoader;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.Providers;
 import java.nio.file.Path;
@@ -22,8 +23,9 @@ public final class PlanFileOption {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
+    /** Loads the plan; each adapter checks its own settings' values there (errors at their line and column). */
     Plan load(Providers providers) throws PlanException {
-        return Workspace.load(planFile, providers);
+        return new PlanLoader(providers.all()).load(planFile);
     }
 
     Workspace open(Providers providers, Clock clock) throws PlanException, ProviderException {

@@ -76,6 +76,21 @@ public final class Rdata {
         return out;
     }
 
+    /**
+     * Text as TXT data: one quoted character-string per 255 characters (a character-string holds at most
+     * 255 octets, RFC 1035 §3.3), with quotes and backslashes escaped. For providers that hold TXT data
+     * unquoted, where the whole text is one value whatever spaces it holds.
+     */
+    public static String quotedStrings(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() || i == 0; i += 255) {
+            String part = s.substring(i, Math.min(s.length(), i + 255));
+            if (b.length() > 0) b.append(' ');
+            b.append('"').append(part.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return b.toString();
+    }
+
     /** dnsjava records for an RRset, for the providers that speak the wire protocol. */
     public static List<Record> toRecords(RRset set) {
         Name owner = Names.toName(set.name());

@@ -221,7 +221,7 @@ public final class Planner {
                 errors.add(t.key() + ": the provider cannot write " + t.key().type() + " records");
             }
             dev.migrate.dns.RRsetNote note = z.note(t.key());
-            if (note != null) warnings.add(t.key() + ": " + note.why());
+            if (note != null && !note.refusedAsTarget()) warnings.add(t.key() + ": " + note.why()); // else Targets: an error
             if (now != null && now.ttl() < lowered && lower.isPresent() && !z.ttlFixed(t.key())) {
                 warnings.add(t.key() + ": ttl.lowered " + lowered + " is above its current TTL " + now.ttl()
                         + "; its TTL is left as it is (lowering never raises)");

@@ -110,6 +110,12 @@ public final class Targets {
             }
         }
         spfTargets(zones, rewrites, live, byKey, hits, errors, warnings);
+        // What the provider holds but cannot write as an RRset (RRsetNote#refusedAsTarget) is never a target.
+        for (Target t : byKey.values()) {
+            ZoneSnapshot z = live.get(t.zone());
+            dev.migrate.dns.RRsetNote note = z == null ? null : z.note(t.key());
+            if (note != null && note.refusedAsTarget()) errors.add(t.key() + ": " + note.why());
+        }
         for (RewriteRule r : rewrites) {
             if (!hits.containsKey(r.from())) {
                 warnings.add("rewrite " + r.from() + " -> " + r.to() + " matches no " + r.type() + (r.spf() ? " or SPF" : "")

@@ -8,6 +8,8 @@ import dev.migrate.plan.YamlTree.ListNode;
 import dev.migrate.plan.YamlTree.MapNode;
 import dev.migrate.plan.YamlTree.Node;
 import dev.migrate.plan.YamlTree.Scalar;
+import dev.migrate.provider.ProviderFactory;
+import dev.migrate.provider.SettingProblem;
 import dev.migrate.support.Durations;
 import java.io.IOException;
 import java.io.Reader;
@@ -71,10 +73,26 @@ public final class PlanLoader {
     private final Function<String, Set<String>> providerKeys;
     private final Set<String> providerTypes;
 
+    /** What each provider type says about its settings' values (see {@link ProviderFactory#check}). */
+    private final Map<String, ProviderFactory> factories;
+
     public PlanLoader(Map<String, Set<String>> providerKeysByType) {
         Map<String, Set<String>> copy = Map.copyOf(providerKeysByType);
         this.providerKeys = copy::get;
         this.providerTypes = copy.keySet();
+        this.factories = Map.of();
+    }
+
+    /** A loader that also has each adapter check its settings' values, at their line and column. */
+    public PlanLoader(java.util.Collection<ProviderFactory> providers) {
+        Map<String, ProviderFactory> byType = new java.util.HashMap<>();
+        for (ProviderFactory f : providers) byType.putIfAbsent(f.type(), f);
+        Map<String, Set<String>> keys = new java.util.HashMap<>();
+        byType.forEach((t, f) -> keys.put(t, f.keys()));
+        Map<String, Set<String>> copy = Map.copyOf(keys);
+        this.providerKeys = copy::get;
+        this.providerTypes = copy.keySet();
+        this.factories = Map.copyOf(byType);
     }
 
     public Plan load(Path file) throws PlanException {
@@ -225,7 +243,21 @@ public final class PlanLoader {
             @SuppressWarnings("unchecked")
             Map<String, Object> settings = (Map<String, Object>) m.plain();
             settings.remove("type");
+            ProviderFactory factory = factories.get(type);
+            if (factory != null) {
+                for (SettingProblem p : factory.check(settings)) error(settingAt(m, p.path()), p.message());
+            }
             return new ProviderSpec(type, settings, m.at());
+        }
+
+        /** Where a provider setting's value is written: the deepest node of the path that exists. */
+        Location settingAt(MapNode block, List<String> path) {
+            Node at = block;
+            for (String key : path) {
+                if (!(at instanceof MapNode m) || m.get(key) == null) break;
+                at = m.get(key);
+            }
+            return at.at();
         }
 
         List<String> zones(MapNode top) {

@@ -62,8 +62,12 @@ class PlanSchemaTest {
         assertThat(first).startsWith("# yaml-language-server: $schema=");
         Path schema = plan.getParent().resolve(first.substring(first.indexOf('=') + 1).strip()).normalize();
         assertThat(schema).exists();
+        // The test classpath adds a test-only adapter (the sandbox as a plan provider): the checked-in schema is
+        // the one for the adapters the release ships.
+        Map<String, Set<String>> shipped = new java.util.TreeMap<>(PROVIDERS);
+        shipped.remove(dev.migrate.provider.sandbox.SandboxPlanFactory.TYPE);
         assertThat(Files.readString(schema)).as("the checked-in schema is what 'migrate schema' prints; regenerate it with"
-                + " 'migrate schema > schema/plan.schema.json'").isEqualTo(SCHEMA_TEXT);
+                + " 'migrate schema > schema/plan.schema.json'").isEqualTo(PlanSchema.text(shipped));
     }
 
     @Test

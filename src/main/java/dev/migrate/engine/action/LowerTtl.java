@@ -86,13 +86,11 @@ final class LowerTtl implements PhaseAction {
             }
         }
         if (run.originalTtl() != null) return Math.max(max, run.originalTtl());
-        // Every target already at exactly the lowered TTL, in a zone whose own default (its SOA's TTL) is longer,
-        // and no journal line says the tool lowered it: that is what a lost or second journal looks like. Taking
-        // 300 s as the original would let the swap run minutes after a real 3600 s TTL was lowered, while caches
-        // still hold it. (A zone served at 300 s throughout is simply already low.)
-        boolean zoneDefaultLonger = targets.stream().map(t -> live.get(t.zone()).soa())
-                .anyMatch(soa -> soa != null && soa.ttl() > lowered);
-        if (fromLive > 0 && atLowered == fromLive && originals.isEmpty() && zoneDefaultLonger) {
+        // Every target already at exactly the lowered TTL while the rest of its zone is longer, and no journal
+        // line says the tool lowered it: that is what a lost or second journal looks like. Taking 300 s as the
+        // original would let the swap run minutes after a real 3600 s TTL was lowered, while caches still hold
+        // it. (A zone served at 300 s throughout is simply already low.)
+        if (fromLive > 0 && atLowered == fromLive && originals.isEmpty() && restOfZoneLonger(targets, live, lowered)) {
             throw new EngineException(Verdict.BLOCKED, "every RRset this plan moves already has the lowered TTL " + lowered
                     + " s, and the journal (" + run.journalLocation() + ") records no lowering: an earlier lower-ttl whose"
                     + " journal is lost, or another copy of this plan with its own state, may have lowered them, and"
@@ -101,6 +99,19 @@ final class LowerTtl implements PhaseAction {
                     + run.phase().id() + " --original-ttl SECONDS' once");
         }
         return max;
+    }
+
+    /** Some other RRset of a target's zone (not its SOA or apex NS, which providers set their own way) is above {@code ttl}. */
+    private static boolean restOfZoneLonger(List<Target> targets, Map<String, ZoneSnapshot> live, long ttl) {
+        java.util.Set<dev.migrate.dns.RRsetKey> moved = new java.util.HashSet<>();
+        for (Target t : targets) moved.add(t.key());
+        for (String zone : targets.stream().map(Target::zone).distinct().toList()) {
+            for (RRset s : live.get(zone).rrsets()) {
+                boolean apexNs = s.type().equals("NS") && s.name().equals(zone);
+                if (!moved.contains(s.key()) && !s.type().equals("SOA") && !apexNs && s.ttl() > ttl) return true;
+            }
+        }
+        return false;
     }
 
     @Override

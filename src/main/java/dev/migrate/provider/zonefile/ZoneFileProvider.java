@@ -2,10 +2,10 @@ package dev.migrate.provider.zonefile;
 
 import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetChange;
-import dev.migrate.dns.RRsetKey;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.provider.Capabilities;
 import dev.migrate.provider.DnsProvider;
+import dev.migrate.provider.Images;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderException.Kind;
 import dev.migrate.support.Paths;
@@ -15,7 +15,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -107,14 +106,7 @@ public final class ZoneFileProvider implements DnsProvider {
     public void apply(String zone, List<RRsetChange> batch) throws ProviderException {
         Path file = fileFor(zone);
         ZoneSnapshot live = read(zone);
-        List<RRsetKey> conflicts = new ArrayList<>();
-        for (RRsetChange c : batch) {
-            if (!Objects.equals(live.get(c.key()), c.before())) conflicts.add(c.key());
-        }
-        if (!conflicts.isEmpty()) {
-            throw new ProviderException(Kind.CONFLICT, "changed by someone else since it was read: "
-                    + conflicts, conflicts, null);
-        }
+        Images.requireBeforeImages(live, batch, "zone file " + file);
         ZoneSnapshot next = withNextSerial(live.with(batch));
         try {
             ZoneFiles.writeAtomically(file, next);

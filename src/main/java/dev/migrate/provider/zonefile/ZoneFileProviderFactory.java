@@ -5,11 +5,15 @@ import dev.migrate.provider.DnsProvider;
 import dev.migrate.provider.ProviderConfig;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderFactory;
+import dev.migrate.provider.SettingChecks;
+import dev.migrate.provider.SettingProblem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -41,7 +45,17 @@ public final class ZoneFileProviderFactory implements ProviderFactory {
     }
 
     @Override
+    public List<SettingProblem> check(Map<String, Object> settings) {
+        List<SettingProblem> out = new ArrayList<>();
+        SettingChecks.required(settings, "directory", "the directory of <zone>.zone files, relative to the plan", out);
+        SettingChecks.wholeNumber(settings, "batchSize", 1, Integer.MAX_VALUE, "a whole number of RRsets, at least 1", out);
+        SettingChecks.positiveDuration(settings, "reloadTimeout", out);
+        return out;
+    }
+
+    @Override
     public DnsProvider create(ProviderConfig config) throws ProviderException {
+        SettingChecks.requireNone("zonefile", check(config.settings()));
         Path dir = config.path("directory");
         if (!Files.isDirectory(dir)) {
             throw new ProviderException(ProviderException.Kind.NOT_FOUND, "zone directory " + dev.migrate.support.Paths.show(dir) + " does not exist");

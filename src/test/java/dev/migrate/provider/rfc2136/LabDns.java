@@ -4,7 +4,6 @@ import dev.migrate.dns.RRset;
 import dev.migrate.lab.LabBinaries;
 import dev.migrate.lab.TsigKey;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,15 +15,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import dev.migrate.provider.ProviderConfig;
 import dev.migrate.provider.ProviderException;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
-import org.xbill.DNS.Type;
 
 /**
  * What the rfc2136 tests do to and with a lab server besides the adapter: a zone to start from, a
@@ -81,20 +71,7 @@ final class LabDns {
 
     /** What the server serves for name/type, asked directly with RD=0; null when it has no such RRset. */
     static RRset served(int port, String name, String type) throws IOException {
-        Name n = Name.fromString(name, Name.root);
-        int t = Type.value(type);
-        Message q = Message.newQuery(Record.newRecord(n, t, DClass.IN));
-        q.getHeader().unsetFlag(Flags.RD);
-        SimpleResolver r = new SimpleResolver(new InetSocketAddress("127.0.0.1", port));
-        r.setTimeout(java.time.Duration.ofSeconds(3));
-        Message m = r.send(q);
-        if (m.getRcode() != Rcode.NOERROR && m.getRcode() != Rcode.NXDOMAIN) {
-            throw new IOException(name + " " + type + ": " + Rcode.string(m.getRcode()));
-        }
-        List<Record> rs = m.getSection(Section.ANSWER).stream()
-                .filter(x -> x.getType() == t && x.getName().equals(n)).toList();
-        if (rs.isEmpty()) return null;
-        return Rfc2136Provider.toSnapshot(ZONE, rs).get(name, type);
+        return dev.migrate.provider.ProviderContract.askServer(port, name, type);
     }
 
     /** An RRset with its data normalised as the program normalises plan data. */
