@@ -1,6 +1,7 @@
 package dev.migrate.cli;
 
 import dev.migrate.engine.Engine;
+import dev.migrate.engine.EngineListener;
 import dev.migrate.engine.RunReport;
 import dev.migrate.engine.Workspace;
 import dev.migrate.provider.Providers;
@@ -47,7 +48,7 @@ public final class RollbackCommand implements Callable<Integer> {
         Clock clock = common.clock();
         try (Workspace ws = plan.open(Providers.discover(), clock)) {
             Engine engine = EngineFactory.create(ws, state, clock, Sleeper.REAL,
-                    output.json() ? Engine.Listener.SILENT : out::println);
+                    output.json() ? EngineListener.SILENT : e -> out.println(EventText.line(e)));
             RunReport r = ApplyCommand.run(() -> engine.rollback(dryRun, force));
             if (output.json()) out.println(Json.write(RunOutput.json(ws.plan().name(), r, clock.instant())));
             else RunOutput.text(out, err, r, clock.instant(), false, Integer.MAX_VALUE);

@@ -60,7 +60,8 @@ public final class Planner {
         return new Preview(plan, now, timeline, exp.targets(), byPhase, safety);
     }
 
-    static Map<String, ZoneSnapshot> applyTo(Map<String, ZoneSnapshot> zones, List<RRsetChange> changes) {
+    /** The zones after {@code changes}, each zone copied only if it changes. */
+    public static Map<String, ZoneSnapshot> applyTo(Map<String, ZoneSnapshot> zones, List<RRsetChange> changes) {
         Map<String, List<RRsetChange>> perZone = new LinkedHashMap<>();
         for (RRsetChange c : changes) perZone.computeIfAbsent(c.zone(), z -> new ArrayList<>()).add(c);
         Map<String, ZoneSnapshot> out = new HashMap<>(zones);

@@ -41,4 +41,12 @@ public record Plan(
     public Optional<CheckSpec> check(String id) {
         return checks.stream().filter(c -> c.id().equals(id)).findFirst();
     }
+
+    /** The checks a phase runs: those it names, else every check of the plan. */
+    public List<CheckSpec> checksFor(PhaseSpec phase) {
+        if (phase.checks() == null) return checks;
+        List<CheckSpec> out = new java.util.ArrayList<>();
+        for (String id : phase.checks()) check(id).ifPresent(out::add);
+        return out;
+    }
 }

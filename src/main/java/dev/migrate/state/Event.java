@@ -22,6 +22,8 @@ public record Event(long seq, Instant at, String type, String phase, String batc
     public static final String COMMIT = "commit";
     /** The change did not happen (conflict, or crash recovery found the before-image live). */
     public static final String ABORTED = "aborted";
+    /** A transient provider failure; the batch is tried again. */
+    public static final String RETRIED = "retried";
     public static final String APPROVED = "approved";
     /** An operator overrode a safety gate with --force. */
     public static final String FORCED = "forced";

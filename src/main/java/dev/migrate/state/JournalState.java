@@ -3,84 +3,106 @@ package dev.migrate.state;
 import dev.migrate.dns.RRsetChange;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Everything the journal says, folded into one immutable view. There is no other source of truth: status,
- * the safety gate and rollback all read this.
+ * Everything the journal says, folded into one view. There is no other source of truth: status, the
+ * safety gate and rollback all read this. A locked run folds each line it appends into its view as it goes
+ * ({@link #record}), so nothing re-reads the journal per batch: the work per line is constant and the
+ * view holds each batch once.
  */
 public final class JournalState {
 
     /** What the journal says about one phase. */
     public record PhaseRecord(String id, Instant startedAt, Instant finishedAt, Instant failedAt, String failure,
-            Map<String, String> finishInfo) {
+            Entry.PhaseFinished finish) {
         public boolean done() {
             return finishedAt != null;
         }
     }
 
-    private final List<Event> events;
-    private final Map<String, PhaseRecord> phases;
-    private final List<Batch> batches;
-    private final Map<String, Event> approvals;
-    private final Instant rollbackStartedAt;
-    private final Instant rolledBackAt;
+    private final Map<String, PhaseRecord> phases = new HashMap<>();
+    private final Map<String, Batch> batches = new LinkedHashMap<>();
+    private final Set<String> undone = new HashSet<>();
+    private final Map<String, Entry.Approved> approvals = new HashMap<>();
+    private final Map<String, Instant> approvedAt = new HashMap<>();
+    private final Map<String, Batch> pending = new LinkedHashMap<>();
+    private int events;
+    private Instant rollbackStartedAt;
+    private Instant rolledBackAt;
+    private Instant latest;
 
-    private JournalState(List<Event> events, Map<String, PhaseRecord> phases, List<Batch> batches,
-            Map<String, Event> approvals, Instant rollbackStartedAt, Instant rolledBackAt) {
-        this.events = events;
-        this.phases = phases;
-        this.batches = batches;
-        this.approvals = approvals;
-        this.rollbackStartedAt = rollbackStartedAt;
-        this.rolledBackAt = rolledBackAt;
+    private JournalState() {}
+
+    public static JournalState empty() {
+        return new JournalState();
     }
 
     public static JournalState of(List<Event> events) {
-        Map<String, PhaseRecord> phases = new LinkedHashMap<>();
-        Map<String, Batch> batches = new LinkedHashMap<>();
-        Map<String, Event> approvals = new HashMap<>();
-        Instant rbStarted = null;
-        Instant rbDone = null;
-        for (Event e : events) {
-            switch (e.type()) {
-                case Event.PHASE_STARTED -> phases.put(e.phase(), new PhaseRecord(e.phase(), e.at(), null, null, null, Map.of()));
-                case Event.PHASE_FINISHED -> {
-                    PhaseRecord p = phases.get(e.phase());
-                    Instant started = p == null ? e.at() : p.startedAt();
-                    phases.put(e.phase(), new PhaseRecord(e.phase(), started, e.at(), null, null, e.info()));
-                }
-                case Event.PHASE_FAILED -> {
-                    PhaseRecord p = phases.get(e.phase());
-                    Instant started = p == null ? e.at() : p.startedAt();
-                    phases.put(e.phase(), new PhaseRecord(e.phase(), started, null, e.at(), e.info("reason"), Map.of()));
-                }
-                case Event.INTENT -> batches.put(e.batch(), new Batch(e.batch(), e.phase(), e.zone(), e.changes(),
-                        Batch.Status.PENDING, e.info("undoes"), e));
-                case Event.COMMIT -> batches.computeIfPresent(e.batch(), (k, b) -> withStatus(b, Batch.Status.COMMITTED));
-                case Event.ABORTED -> batches.computeIfPresent(e.batch(), (k, b) -> withStatus(b, Batch.Status.ABORTED));
-                case Event.APPROVED -> approvals.put(e.phase(), e);
-                case Event.ROLLBACK_STARTED -> {
-                    if (rbStarted == null) rbStarted = e.at();
-                }
-                case Event.ROLLBACK_FINISHED -> rbDone = e.at();
-                default -> { }
-            }
+        JournalState s = new JournalState();
+        for (Event e : events) s.record(e);
+        return s;
+    }
+
+    /** Folds one more line in; constant work. */
+    public void record(Event e) {
+        events++;
+        if (latest == null || e.at().isAfter(latest)) latest = e.at();
+        Entry entry = Entry.from(e);
+        if (entry == null) return;
+        // Java 17 has no pattern switch: one instanceof per kind, in the order they are most common.
+        if (entry instanceof Entry.Intent i) {
+            Batch b = new Batch(i.batch(), i.phase(), i.zone(), i.changes(), Batch.Status.PENDING, i.undoes(), e);
+            batches.put(i.batch(), b);
+            pending.put(i.batch(), b);
+        } else if (entry instanceof Entry.Commit c) {
+            settle(c.batch(), Batch.Status.COMMITTED);
+        } else if (entry instanceof Entry.Aborted a) {
+            settle(a.batch(), Batch.Status.ABORTED);
+        } else if (entry instanceof Entry.PhaseStarted st) {
+            phases.put(st.phase(), new PhaseRecord(st.phase(), e.at(), null, null, null, null));
+        } else if (entry instanceof Entry.PhaseFinished f) {
+            PhaseRecord p = phases.get(f.phase());
+            phases.put(f.phase(), new PhaseRecord(f.phase(), p == null ? e.at() : p.startedAt(), e.at(), null, null, f));
+        } else if (entry instanceof Entry.PhaseFailed f) {
+            PhaseRecord p = phases.get(f.phase());
+            phases.put(f.phase(), new PhaseRecord(f.phase(), p == null ? e.at() : p.startedAt(), null, e.at(),
+                    f.reason(), null));
+        } else if (entry instanceof Entry.Approved a) {
+            approvals.put(a.phase(), a);
+            approvedAt.put(a.phase(), e.at());
+        } else if (entry instanceof Entry.RollbackStarted) {
+            if (rollbackStartedAt == null) rollbackStartedAt = e.at();
+        } else if (entry instanceof Entry.RollbackFinished) {
+            rolledBackAt = e.at();
         }
-        return new JournalState(List.copyOf(events), Map.copyOf(phases), List.copyOf(batches.values()),
-                Map.copyOf(approvals), rbStarted, rbDone);
     }
 
-    private static Batch withStatus(Batch b, Batch.Status s) {
-        return new Batch(b.id(), b.phase(), b.zone(), b.changes(), s, b.undoes(), b.intent());
+    private void settle(String id, Batch.Status status) {
+        Batch b = batches.get(id);
+        if (b == null) return;
+        Batch settled = new Batch(b.id(), b.phase(), b.zone(), b.changes(), status, b.undoes(), b.intent());
+        batches.put(id, settled);
+        pending.remove(id);
+        if (status == Batch.Status.COMMITTED && settled.isRollback() && settled.undoes() != null) undone.add(settled.undoes());
     }
 
-    public List<Event> events() {
+    /** How many lines were folded in. */
+    public int eventCount() {
         return events;
+    }
+
+    /** The latest instant any line carries (a clock far ahead once may have left it in the future), or null. */
+    public Optional<Instant> latestInstant() {
+        return Optional.ofNullable(latest);
     }
 
     public Optional<PhaseRecord> phase(String id) {
@@ -92,24 +114,22 @@ public final class JournalState {
         return p != null && p.done();
     }
 
-    public List<Batch> batches() {
-        return batches;
+    public Collection<Batch> batches() {
+        return Collections.unmodifiableCollection(batches.values());
     }
 
     /** Intents with neither commit nor abort: a run died between writing the intent and hearing back. */
     public List<Batch> pending() {
-        return batches.stream().filter(b -> b.status() == Batch.Status.PENDING).toList();
+        return List.copyOf(pending.values());
     }
 
     public List<Batch> committed(String phase) {
-        return batches.stream().filter(b -> b.status() == Batch.Status.COMMITTED && b.phase().equals(phase)).toList();
+        return batches.values().stream().filter(b -> b.status() == Batch.Status.COMMITTED && b.phase().equals(phase)).toList();
     }
 
     /** Forward batches (not rollback ones) that are committed and not yet undone, oldest first. */
     public List<Batch> undoable() {
-        List<String> undone = batches.stream().filter(b -> b.isRollback() && b.status() == Batch.Status.COMMITTED
-                && b.undoes() != null).map(Batch::undoes).toList();
-        return batches.stream().filter(b -> !b.isRollback() && b.status() == Batch.Status.COMMITTED
+        return batches.values().stream().filter(b -> !b.isRollback() && b.status() == Batch.Status.COMMITTED
                 && !undone.contains(b.id())).toList();
     }
 
@@ -119,8 +139,12 @@ public final class JournalState {
         return out;
     }
 
-    public Optional<Event> approval(String phase) {
+    public Optional<Entry.Approved> approval(String phase) {
         return Optional.ofNullable(approvals.get(phase));
+    }
+
+    public Optional<Instant> approvedAt(String phase) {
+        return Optional.ofNullable(approvedAt.get(phase));
     }
 
     public boolean rollbackStarted() {

@@ -477,7 +477,8 @@ class EngineTimelineTest {
                 return ServiceChecks.NONE;
             }
         };
-        return new Engine(ws, Engine.stateDir(p, null), clock, sleeper, probes, Engine.Listener.SILENT, null);
+        return new Engine(ws, new dev.migrate.state.FileStateStore(Engine.stateDir(p, null), clock), clock, sleeper, probes,
+                EngineListener.SILENT, null);
     }
 
     @Test
@@ -493,7 +494,7 @@ class EngineTimelineTest {
         assertThat(report.verdict().exitCode()).as(report.toString()).isEqualTo(3);
         PhaseResult confirm = report.phases().get(report.phases().size() - 1);
         assertThat(confirm.phase()).isEqualTo("confirm");
-        assertThat(confirm.outcome()).isEqualTo(PhaseResult.Outcome.ROLLED_BACK);
+        assertThat(confirm.outcome()).isInstanceOf(PhaseOutcome.RolledBack.class);
         assertThat(confirm.message()).contains("not live").contains("www.example.com. A");
         assertThat(withoutSerial(readZone(zoneFile))).as("rolled back to the original")
                 .containsExactlyInAnyOrderEntriesOf(withoutSerial(original));
@@ -520,7 +521,7 @@ class EngineTimelineTest {
                 .apply(new Engine.Options(false, null, false));
         assertThat(report.verdict().exitCode()).isEqualTo(3);
         PhaseResult confirm = report.phases().get(report.phases().size() - 1);
-        assertThat(confirm.outcome()).isEqualTo(PhaseResult.Outcome.FAILED);
+        assertThat(confirm.outcome()).isInstanceOf(PhaseOutcome.Failed.class);
         assertThat(confirm.message()).contains("halt");
         assertThat(withoutSerial(readZone(zoneFile))).as("still swapped").containsExactlyInAnyOrderEntriesOf(swapped);
         List<JsonNode> events = journal(stateDir);

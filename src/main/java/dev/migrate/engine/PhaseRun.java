@@ -1,0 +1,166 @@
+package dev.migrate.engine;
+
+import dev.migrate.dns.RRsetChange;
+import dev.migrate.dns.ZoneSnapshot;
+import dev.migrate.plan.CheckSpec;
+import dev.migrate.plan.Plan;
+import dev.migrate.plan.ScheduledPhase;
+import dev.migrate.plan.Timeline;
+import dev.migrate.probe.Expectation;
+import dev.migrate.probe.PropagationCheck;
+import dev.migrate.probe.ServiceChecks;
+import dev.migrate.state.Entry;
+import dev.migrate.state.JournalState;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an action may do while it runs one phase: read live zones, journal that it started and finished,
+ * write through the journaled path, wait for propagation, run service checks. Everything with a side
+ * effect goes through here, so an action is its decisions and nothing else.
+ */
+public final class PhaseRun {
+    private final ScheduledPhase phase;
+    private final Plan plan;
+    private final Timeline timeline;
+    private final Ledger ledger;
+    private final LiveZones live;
+    private final JournaledWriter writer;
+    private final Probes probes;
+    private final EngineListener listener;
+    private final Clock clock;
+    private final boolean force;
+
+    PhaseRun(ScheduledPhase phase, Plan plan, Timeline timeline, Ledger ledger, LiveZones live, JournaledWriter writer,
+            Probes probes, EngineListener listener, Clock clock, boolean force) {
+        this.phase = phase;
+        this.plan = plan;
+        this.timeline = timeline;
+        this.ledger = ledger;
+        this.live = live;
+        this.writer = writer;
+        this.probes = probes;
+        this.listener = listener;
+        this.clock = clock;
+        this.force = force;
+    }
+
+    public ScheduledPhase phase() {
+        return phase;
+    }
+
+    public Plan plan() {
+        return plan;
+    }
+
+    public Timeline timeline() {
+        return timeline;
+    }
+
+    /** What the journal says now, including this run's lines. */
+    public JournalState journal() {
+        return ledger.state();
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    /** The operator asked to override the safety gate. */
+    public boolean force() {
+        return force;
+    }
+
+    public Map<String, ZoneSnapshot> readLive() throws EngineException {
+        return live.readAll();
+    }
+
+    public List<Target> targets(Map<String, ZoneSnapshot> zones) throws EngineException {
+        return live.targets(zones);
+    }
+
+    /** Journals that the phase started (its first journaled step) and says so. */
+    public void started(boolean forced) throws IOException {
+        ledger.append(new Entry.PhaseStarted(phase.id(), phase.action().word(), phase.at(), forced));
+        listener.event(new EngineEvent.PhaseStarted(phase.id(), phase.action(), phase.at()));
+    }
+
+    /** Journals that the phase finished, with its facts, and returns its outcome. */
+    public PhaseOutcome.Done finished(String message, List<RRsetChange> changes, Entry.PhaseFinished facts)
+            throws IOException {
+        ledger.append(facts);
+        return new PhaseOutcome.Done(message, changes);
+    }
+
+    /** Journals that the phase failed (the runner does this for an exception; confirm does it before rolling back). */
+    public void failed(String why, Verdict verdict) throws IOException {
+        ledger.append(new Entry.PhaseFailed(phase.id(), why, verdict.name()));
+    }
+
+    /** Records, loudly, that {@code --force} overrode these rules. */
+    public void forced(List<String> reasons) throws IOException {
+        listener.event(new EngineEvent.Forced(phase.id(), reasons));
+        ledger.append(new Entry.Forced(phase.id(), String.join("; ", reasons)));
+    }
+
+    public void emit(EngineEvent e) {
+        listener.event(e);
+    }
+
+    /** intent -> provider -> commit for every batch of these changes. */
+    public void write(List<RRsetChange> changes) throws IOException, EngineException {
+        writer.write(phase.id(), changes);
+    }
+
+    /** Undoes every committed change (confirm's fallback). */
+    public List<RRsetChange> rollback() throws IOException, EngineException {
+        return Rollback.run(ledger, live, writer, listener, false);
+    }
+
+    /** Waits, up to the phase's timeout, until every authoritative address serves {@code expect}. */
+    public PropagationCheck.Outcome awaitLive(Map<String, ZoneSnapshot> zones, List<Expectation> expect)
+            throws EngineException {
+        if (expect.isEmpty()) return new PropagationCheck.Outcome(true, now(), "nothing to confirm", List.of());
+        Instant deadline = now().plus(phase.spec().timeoutOrDefault());
+        try {
+            return probes.propagation(plan, phase.spec(), zones).await(expect, deadline, listener.progress());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(Verdict.FAILURE, "interrupted while waiting for propagation");
+        }
+    }
+
+
+    /** Runs service checks; any failure stops the phase (exit 3). Returns a summary of what passed. */
+    public String runChecks(String during, List<CheckSpec> checks) throws EngineException {
+        if (checks.isEmpty()) return "no service checks";
+        List<ServiceChecks.Result> results;
+        try {
+            results = probes.checks().run(checks);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(Verdict.FAILURE, "interrupted while running checks");
+        }
+        List<String> failed = new ArrayList<>();
+        for (ServiceChecks.Result r : results) {
+            listener.event(new EngineEvent.CheckResult(during, r.id(), r.passed(), r.detail(), r.latency()));
+            if (!r.passed()) failed.add(r.id() + " (" + r.detail() + ")");
+        }
+        if (!failed.isEmpty()) {
+            throw new EngineException(Verdict.CHECK_FAILED, "check" + (failed.size() == 1 ? " " : "s ")
+                    + String.join(", ", failed) + " failed; the swap will not run until they pass");
+        }
+        return results.size() + " check(s) passed: " + String.join(", ", results.stream().map(ServiceChecks.Result::id).toList());
+    }
+
+    /** Up to ten of the addresses and RRsets a propagation check found wanting, for a message. */
+    public static String problems(PropagationCheck.Outcome out) {
+        if (out.problems().isEmpty()) return "";
+        List<String> shown = out.problems().subList(0, Math.min(10, out.problems().size()));
+        return " [" + String.join("; ", shown) + (out.problems().size() > 10 ? "; ..." : "") + "]";
+    }
+}

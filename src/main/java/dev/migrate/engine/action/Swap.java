@@ -1,0 +1,68 @@
+package dev.migrate.engine.action;
+
+import dev.migrate.dns.RRsetChange;
+import dev.migrate.dns.ZoneSnapshot;
+import dev.migrate.engine.EngineException;
+import dev.migrate.engine.JournalFacts;
+import dev.migrate.engine.PhaseChanges;
+import dev.migrate.engine.PhaseOutcome;
+import dev.migrate.engine.PhasePreview;
+import dev.migrate.engine.PhaseRun;
+import dev.migrate.engine.Planner;
+import dev.migrate.engine.Safety;
+import dev.migrate.engine.SafetyGate;
+import dev.migrate.engine.SafetyGate.Gate;
+import dev.migrate.engine.Target;
+import dev.migrate.plan.Action;
+import dev.migrate.state.Entry;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * swap: the new data, at the lowered TTL, once the safety gate opens; the service checks run once more
+ * just before (preflight), so a server that went down since verify stops the swap.
+ */
+final class Swap implements PhaseAction {
+
+    @Override
+    public PhaseOutcome run(PhaseRun run) throws IOException, EngineException {
+        Map<String, ZoneSnapshot> live = run.readLive();
+        List<Target> targets = run.targets(live);
+        Gate gate = SafetyGate.swap(PhaseChanges.drift(targets, live),
+                PhaseChanges.notLowered(targets, live, run.plan().ttl()),
+                JournalFacts.lowering(run.timeline(), run.journal()), run.now(), run.force());
+        if (gate instanceof Gate.Refused r) return new PhaseOutcome.Blocked(r.why());
+        if (gate instanceof Gate.HeldUntil h) return new PhaseOutcome.HeldUntil(h.until(), h.why());
+        Gate.Open open = (Gate.Open) gate;
+        if (open.forced()) run.forced(open.forcedReasons());
+        run.started(open.forced());
+        if (run.phase().spec().preflight() && !run.plan().checks().isEmpty()) {
+            var verify = run.timeline().first(Action.VERIFY).orElse(run.phase());
+            run.runChecks(run.phase().id() + " preflight", run.plan().checksFor(verify.spec()));
+        }
+        List<RRsetChange> changes = PhaseChanges.swap(targets, live, run.plan().ttl());
+        run.write(changes);
+        return run.finished(changes.size() + " RRset(s) swapped" + (open.forced() ? " (FORCED)" : ""), changes,
+                new Entry.PhaseFinished(run.phase().id(), null, null, open.forced()));
+    }
+
+    @Override
+    public PhaseOutcome preview(PhasePreview p) {
+        Entry.SafeSwap lowering = JournalFacts.lowering(p.timeline(), p.journal());
+        if (lowering == null && p.simulatedLoweringAt() != null) {
+            // The lowering this dry run pretends ran now: safe once the TTLs live now have run out.
+            long maxOrig = Planner.maxOriginalTtl(p.targets(), p.liveAtStart());
+            Instant confirmed = p.simulatedLoweringAt();
+            var margin = p.plan().ttl().marginFor(maxOrig);
+            lowering = new Entry.SafeSwap(confirmed, maxOrig, margin, Safety.earliestSafeSwap(confirmed, maxOrig, margin));
+        }
+        Gate gate = SafetyGate.swap(PhaseChanges.drift(p.targets(), p.simulated()),
+                PhaseChanges.notLowered(p.targets(), p.simulated(), p.plan().ttl()), lowering, p.now(), p.force());
+        if (gate instanceof Gate.Refused r) return new PhaseOutcome.Blocked(r.why());
+        if (gate instanceof Gate.HeldUntil h) return new PhaseOutcome.HeldUntil(h.until(), h.why());
+        List<RRsetChange> changes = PhaseChanges.swap(p.targets(), p.simulated(), p.plan().ttl());
+        return new PhaseOutcome.WouldRun("would swap " + changes.size() + " RRset(s)", changes);
+    }
+}
