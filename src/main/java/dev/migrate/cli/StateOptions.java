@@ -41,14 +41,4 @@ public final class StateOptions {
             throw new CliException(ExitCode.INVALID, "state " + location(plan) + ": " + e.getMessage());
         }
     }
-
-    /**
-     * The state directory root for the engine, which takes a directory until it takes a {@link StateStore}:
-     * null for the default beside the plan. A database is refused here rather than ignored.
-     */
-    Path override() {
-        StateLocation l = location(null);
-        if (l instanceof StateLocation.Directory d) return d.root();
-        throw new CliException(ExitCode.INVALID, "this command does not run on database state yet (" + l + ")");
-    }
 }

@@ -101,6 +101,22 @@ public final class PostgresServer extends LabServer {
     return "postgresql://127.0.0.1:" + port() + "/" + DATABASE + "?user=" + USER;
   }
 
+  /**
+   * A fresh empty database owned by {@code migrate}, for a test that wants state of its own; returns its
+   * {@code postgresql://...?user=migrate} URL. Names: lower-case letters, digits and underscores.
+   */
+  public String createDatabase(String name) {
+    if (!name.matches("[a-z][a-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("database name " + name);
+    }
+    try (Connection c = connect(); var st = c.createStatement()) {
+      st.execute("create database " + name + " owner " + USER);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
+    }
+    return "postgresql://127.0.0.1:" + port() + "/" + name + "?user=" + USER;
+  }
+
   /** The password of both the {@code migrate} role and the superuser. */
   public String password() {
     return password;
