@@ -184,7 +184,10 @@ public final class StateCommand implements Runnable {
         }
     }
 
-    /** A clock that says what it is told: each imported event's own instant. */
+    /**
+     * A clock that says what it is told: each imported event's own instant, even an earlier one than the
+     * last (a journal written with --now need not be in time order), which VirtualClock refuses.
+     */
     static final class ReplayClock extends Clock {
         volatile Instant now;
 

@@ -52,6 +52,18 @@ class PostgresEndToEndTest {
     static final List<String> STEPS = List.of("2026-11-28T02:00:00Z", "2026-11-30T02:00:00Z", "2026-12-01T02:00:00Z",
             "2026-12-01T02:05:00Z", "2026-12-02T02:00:00Z");
     static final String ROLLBACK = "2026-12-02T03:00:00Z";
+    /** What both providers' plans change, after their provider block. */
+    static final String CHANGES = """
+            zones: [example.test]
+            ttl: { lowered: 300, restore: original }
+            changes:
+              - { name: www,   type: A,    from: [203.0.113.10], to: [198.51.100.20] }
+              - { name: www,   type: AAAA, to: ["2001:db8:20::20"] }
+              - { name: "@",   type: TXT,  to: ['"v=spf1 ip4:198.51.100.25 -all"'] }
+              - { name: multi, type: A,    to: [] }
+            rewrite:
+              - { from: 203.0.113.25, to: 198.51.100.25 }
+            """;
     static final AtomicInteger DATABASES = new AtomicInteger();
 
     static PostgresServer pg;
@@ -133,16 +145,7 @@ class PostgresEndToEndTest {
                 name: e2e
                 cutover: 2026-12-01T02:00:00Z
                 provider: { type: zonefile, directory: zones, batchSize: 2 }
-                zones: [example.test]
-                ttl: { lowered: 300, restore: original }
-                changes:
-                  - { name: www,   type: A,    from: [203.0.113.10], to: [198.51.100.20] }
-                  - { name: www,   type: AAAA, to: ["2001:db8:20::20"] }
-                  - { name: "@",   type: TXT,  to: ['"v=spf1 ip4:198.51.100.25 -all"'] }
-                  - { name: multi, type: A,    to: [] }
-                rewrite:
-                  - { from: 203.0.113.25, to: 198.51.100.25 }
-                """);
+                """ + CHANGES);
         return plan;
     }
 
@@ -178,17 +181,8 @@ class PostgresEndToEndTest {
                   tsig: { name: %s, algorithm: %s, secretFile: key.secret }
                   read: axfr
                   timeout: 2s
-                zones: [example.test]
-                ttl: { lowered: 300, restore: original }
-                changes:
-                  - { name: www,   type: A,    from: [203.0.113.10], to: [198.51.100.20] }
-                  - { name: www,   type: AAAA, to: ["2001:db8:20::20"] }
-                  - { name: "@",   type: TXT,  to: ['"v=spf1 ip4:198.51.100.25 -all"'] }
-                  - { name: multi, type: A,    to: [] }
-                rewrite:
-                  - { from: 203.0.113.25, to: 198.51.100.25 }
-                nameservers: ["127.0.0.1:%d"]
-                """.formatted(bind.port(), key.name(), key.algorithm(), bind.port()));
+                """.formatted(bind.port(), key.name(), key.algorithm()) + CHANGES
+                + "nameservers: [\"127.0.0.1:" + bind.port() + "\"]\n");
         return plan;
     }
 
