@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -176,41 +177,50 @@ public final class PostgresStateStore implements StateStore {
     }
 
     /**
-     * Who holds the lock, as its holder wrote it, with how long ago it was last heard from. The holder
-     * writes its row just after taking the lock, so a run arriving in between finds the previous holder's
-     * text: look again for a moment (bounded), taking the lock if it was being let go. Null when the lock
-     * was taken here after all.
+     * A refused run looks again for a moment before it says who holds the lock: a holder that has just died
+     * keeps its lock until its server process notices the closed connection (moments later, longer on a
+     * busy server), and one that is just starting has not written its row yet.
+     */
+    static final Duration REFUSAL_GRACE = Duration.ofSeconds(2);
+
+    /**
+     * Who holds the lock, as its holder wrote it, with how long ago it was last heard from; null when the
+     * lock was let go within {@link #REFUSAL_GRACE} and taken here after all.
      */
     private String holder(Connection c) throws SQLException {
-        long until = System.nanoTime() + 1_000_000_000L;
-        while (true) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    select m.holder, extract(epoch from now() - m.heartbeat)::bigint,
-                      exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted
-                              and l.classid = ?::int::oid and l.objid = ?::int::oid and l.objsubid = 2
-                              and l.pid = m.holder_backend)
-                    from migrate_migration m where m.name = ?""")) {
-                ps.setInt(1, Schema.LOCK_NAMESPACE);
-                ps.setInt(2, lockKey);
-                ps.setString(3, migration);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next() && rs.getBoolean(3) && rs.getString(1) != null) {
-                        return rs.getString(1) + ", last heard from " + rs.getLong(2) + " s ago";
-                    }
-                }
-            }
-            if (System.nanoTime() > until) {
-                return "a run that is just starting or finishing (no holder written yet), or another migration whose"
-                        + " name shares this one's lock key";
-            }
+        long until = System.nanoTime() + REFUSAL_GRACE.toNanos();
+        String who;
+        do {
             try {
-                Thread.sleep(20);
+                Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return "unknown (interrupted while asking)";
             }
             if (tryLock(c)) return null;
+            who = currentHolder(c);
+        } while (System.nanoTime() < until);
+        return who != null ? who : "a run that is just starting or finishing (no holder written yet), or another"
+                + " migration whose name shares this one's lock key";
+    }
+
+    /** The holder row's text when the session it names is the one holding the lock, else null. */
+    private String currentHolder(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                select m.holder, extract(epoch from now() - m.heartbeat)::bigint
+                from migrate_migration m where m.name = ? and exists (
+                  select 1 from pg_locks l where l.locktype = 'advisory' and l.granted and l.classid = ?::int::oid
+                  and l.objid = ?::int::oid and l.objsubid = 2 and l.pid = m.holder_backend)""")) {
+            ps.setString(1, migration);
+            ps.setInt(2, Schema.LOCK_NAMESPACE);
+            ps.setInt(3, lockKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getString(1) != null) {
+                    return rs.getString(1) + ", last heard from " + rs.getLong(2) + " s ago";
+                }
+            }
         }
+        return null;
     }
 
     int lockKey() {
