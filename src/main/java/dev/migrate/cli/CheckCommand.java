@@ -80,11 +80,13 @@ public final class CheckCommand implements Callable<Integer> {
         }
         Plan p;
         Map<String, ZoneSnapshot> live;
+        boolean readBack;
         try (Workspace ws = plan.open(Providers.discover(), clock)) {
             p = ws.plan();
             live = ws.readLive();
+            readBack = DefaultProbes.viaProvider(p, ws.provider());
         }
-        if (DefaultProbes.viaProvider(p)) {
+        if (readBack) {
             throw new CliException(ExitCode.INVALID, "nothing to query: this plan confirms by reading the provider back"
                     + " (propagation.via, or zone files nothing serves); list the servers under nameservers: to check them");
         }

@@ -30,18 +30,21 @@ public final class DefaultProbes implements Probes {
         this.checks = checks;
     }
 
-    /** True when confirmation reads the provider back instead of querying nameservers. */
-    public static boolean viaProvider(Plan plan) {
+    /**
+     * True when confirmation reads the provider back instead of querying nameservers: the plan says so, or,
+     * with {@code via: auto} and no nameservers listed, the provider says nothing serves its zones.
+     */
+    public static boolean viaProvider(Plan plan, DnsProvider provider) {
         String via = plan.propagation().via();
         if (via.equals("provider")) return true;
         if (via.equals("nameservers")) return false;
-        return plan.propagation().nameservers().isEmpty() && plan.provider().type().equals("zonefile")
-                && !plan.provider().settings().containsKey("reload");
+        return plan.propagation().nameservers().isEmpty() && provider != null
+                && provider.confirmation() == DnsProvider.Confirmation.READ_BACK;
     }
 
     @Override
     public PropagationCheck propagation(Plan plan, PhaseSpec phase, Map<String, ZoneSnapshot> live) {
-        if (viaProvider(plan)) return new ProviderReadback(provider, clock, sleeper, plan.propagation().interval());
+        if (viaProvider(plan, provider)) return new ProviderReadback(provider, clock, sleeper, plan.propagation().interval());
         try {
             return AuthoritativeProbe.forPlan(plan, live, clock, sleeper).withUnreachable(phase.unreachable());
         } catch (ProbeException e) {

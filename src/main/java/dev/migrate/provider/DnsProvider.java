@@ -48,6 +48,23 @@ public interface DnsProvider extends AutoCloseable {
         return out;
     }
 
+    /** How the engine learns that a change is live. */
+    enum Confirmation {
+        /** Ask every authoritative nameserver address (RD=0) until each serves the change. */
+        AUTHORITATIVE_SERVERS,
+        /** Nothing serves the zone where the tool can ask (zone files no server reloads): read the provider back. */
+        READ_BACK
+    }
+
+    /**
+     * How a change to this provider is confirmed. Most providers are served by nameservers the engine can
+     * ask; one that nothing serves says {@link Confirmation#READ_BACK}, so no engine class asks which
+     * adapter it talks to.
+     */
+    default Confirmation confirmation() {
+        return Confirmation.AUTHORITATIVE_SERVERS;
+    }
+
     /** A one-line description safe to print (no credentials), e.g. {@code rfc2136 127.0.0.1:5301}. */
     String describe();
 

@@ -63,6 +63,12 @@ public final class ZoneFileProvider implements DnsProvider {
         return capabilities;
     }
 
+    /** Without a reload command nothing serves these files, so a change is confirmed by reading them back. */
+    @Override
+    public Confirmation confirmation() {
+        return reload.isEmpty() ? Confirmation.READ_BACK : Confirmation.AUTHORITATIVE_SERVERS;
+    }
+
     @Override
     public String describe() {
         return "zonefile " + directory;
