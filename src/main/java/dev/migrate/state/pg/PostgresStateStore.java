@@ -178,10 +178,11 @@ public final class PostgresStateStore implements StateStore {
 
     /**
      * A refused run looks again for a moment before it says who holds the lock: a holder that has just died
-     * keeps its lock until its server process notices the closed connection (moments later, longer on a
-     * busy server), and one that is just starting has not written its row yet.
+     * keeps its lock until its server process notices the closed connection (milliseconds later, more on a
+     * busy server), and one that is just starting has not written its row yet. Short, so that a run that
+     * meets a live holder is still refused at once.
      */
-    static final Duration REFUSAL_GRACE = Duration.ofSeconds(2);
+    static final Duration REFUSAL_GRACE = Duration.ofMillis(500);
 
     /**
      * Who holds the lock, as its holder wrote it, with how long ago it was last heard from; null when the
@@ -192,7 +193,7 @@ public final class PostgresStateStore implements StateStore {
         String who;
         do {
             try {
-                Thread.sleep(50);
+                Thread.sleep(25);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return "unknown (interrupted while asking)";

@@ -154,6 +154,10 @@ class TwoHostsTest {
         List<Host.Finished> done = new ArrayList<>();
         Host.Started[] running = new Host.Started[2];
         Host[] hosts = {a, b};
+        // Each run that writes DNS is slow: it stops after its first write until this loop lets it go on,
+        // two seconds later, so the other host's next runs certainly meet the lock held.
+        Path[] slowWrite = {a.dir.resolve("slow-write"), b.dir.resolve("slow-write")};
+        Instant[] slowSince = new Instant[2];
         boolean finished = false;
         while (Instant.now().isBefore(deadline) && !finished) {
             for (int i = 0; i < 2; i++) {
@@ -161,7 +165,17 @@ class TwoHostsTest {
                     done.add(running[i].await(Duration.ofSeconds(5)));
                     running[i] = null;
                 }
-                if (running[i] == null) running[i] = hosts[i].start(Map.of(), "apply", "web.yaml", "--quiet");
+                if (Files.exists(slowWrite[i])) {
+                    if (slowSince[i] == null) slowSince[i] = Instant.now();
+                    else if (Duration.between(slowSince[i], Instant.now()).toSeconds() >= 2) {
+                        Files.delete(slowWrite[i]);
+                        slowSince[i] = null;
+                    }
+                }
+                if (running[i] == null) {
+                    running[i] = hosts[i].start(Map.of("MIGRATE_PAUSE_AT", "after-write", "MIGRATE_PAUSE_FILE",
+                            slowWrite[i].toString()), "apply", "web.yaml", "--quiet");
+                }
             }
             finished = count(journal(), Event.PHASE_FINISHED, "restore-ttl") == 1;
             long ms = 1000 - Instant.now().toEpochMilli() % 1000;
