@@ -6,7 +6,6 @@ import dev.migrate.engine.EngineListener;
 import dev.migrate.engine.Probes;
 import dev.migrate.engine.Workspace;
 import dev.migrate.probe.HttpTcpChecks;
-import dev.migrate.state.FileStateStore;
 import dev.migrate.state.StateStore;
 import dev.migrate.support.Sleeper;
 import java.io.IOException;
@@ -35,8 +34,9 @@ final class EngineFactory {
                 new DefaultProbes(null, clock, Sleeper.REAL, null), EngineListener.SILENT, digest(plan.file()));
     }
 
+    /** The directory beside the plan, or the one --state, MIGRATE_STATE or the plan's state: names. */
     static StateStore store(dev.migrate.plan.Plan plan, StateOptions state, Clock clock) {
-        return new FileStateStore(Engine.stateDir(plan, state.override()), clock);
+        return state.store(plan, clock);
     }
 
     /** SHA-256 of the plan file: an approval is for exactly the plan that was reviewed. */

@@ -1,11 +1,15 @@
 package dev.migrate.plan;
 
+import dev.migrate.state.StateLocation;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** A validated plan file. Names are absolute and lower case, record data normalised, zones end with a dot. */
+/**
+ * A validated plan file. Names are absolute and lower case, record data normalised, zones end with a dot.
+ * {@code state} is where the plan says its state lives ({@code state:}), null when it does not say.
+ */
 public record Plan(
         Path file,
         String name,
@@ -18,7 +22,8 @@ public record Plan(
         List<PhaseSpec> phases,
         List<CheckSpec> checks,
         Propagation propagation,
-        List<SwapStep> steps) {
+        List<SwapStep> steps,
+        StateLocation state) {
 
     /** What the swap phase {@code phaseId} changes. */
     public Optional<SwapStep> step(String phaseId) {

@@ -10,6 +10,7 @@ import dev.migrate.plan.YamlTree.Node;
 import dev.migrate.plan.YamlTree.Scalar;
 import dev.migrate.provider.ProviderFactory;
 import dev.migrate.provider.SettingProblem;
+import dev.migrate.state.StateLocation;
 import dev.migrate.support.Durations;
 import java.io.IOException;
 import java.io.Reader;
@@ -43,7 +44,7 @@ import java.util.regex.Pattern;
  */
 public final class PlanLoader {
     static final Set<String> TOP_KEYS = Set.of("name", "cutover", "provider", "zones", "ttl", "changes",
-            "rewrite", "phases", "checks", "nameservers", "resolvers", "propagation");
+            "rewrite", "phases", "checks", "nameservers", "resolvers", "propagation", "state");
     static final Set<String> TTL_KEYS = Set.of("lowered", "restore", "margin");
     static final Set<String> CHANGE_KEYS = Set.of("zone", "name", "type", "from", "to");
     static final Set<String> REWRITE_KEYS = Set.of("from", "to", "spf");
@@ -180,9 +181,11 @@ public final class PlanLoader {
             List<PhaseSpec> phases = phases(top, checks, phaseNodes);
             List<SwapStep> steps = steps(top, phases, phaseNodes, zones, changes, rewrites);
             Propagation propagation = propagation(top);
+            StateLocation state = state(top);
 
             if (!errors.isEmpty()) throw new PlanException(errors);
-            return new Plan(file, name, cutover, provider, zones, ttl, changes, rewrites, phases, checks, propagation, steps);
+            return new Plan(file, name, cutover, provider, zones, ttl, changes, rewrites, phases, checks, propagation,
+                    steps, state);
         }
 
         // ---- top-level blocks ----
@@ -1040,6 +1043,20 @@ public final class PlanLoader {
                     new PhaseSpec("swap", Offset.parse("T"), Action.SWAP, null, false, OnFailure.ROLLBACK, null, true, null, null, at),
                     new PhaseSpec("confirm", Offset.parse("T+5m"), Action.CONFIRM, Duration.ofMinutes(30), false, OnFailure.ROLLBACK, null, true, null, null, at),
                     new PhaseSpec("restore-ttl", Offset.parse("T+24h"), Action.RESTORE_TTL, null, false, OnFailure.ROLLBACK, null, true, null, null, at));
+        }
+
+        /** {@code state: file:} / {@code file:DIR} / {@code postgresql://...}; never a password (the message says where). */
+        StateLocation state(MapNode top) {
+            Node n = top.get("state");
+            if (n == null) return null;
+            String s = scalar(n, "file: or postgresql://HOST[:PORT]/DATABASE?user=NAME");
+            if (s == null) return null;
+            try {
+                return StateLocation.parse(s, file.toAbsolutePath().getParent());
+            } catch (IllegalArgumentException e) {
+                error(n.at(), "state: " + e.getMessage());
+                return null;
+            }
         }
 
         Propagation propagation(MapNode top) {

@@ -67,6 +67,9 @@ public final class PlanSchema {
         top.put("checks", list("Service checks run by verify and before the swap.", checks()));
         top.put("phases", list("The timeline; when absent, the standard one (lower-ttl T-72h, verify T-24h, swap T,"
                 + " confirm T+5m, restore-ttl T+24h).", phase()).put("minItems", 1));
+        top.put("state", described("Where the journal and lock live: file (the default: .migrate/ beside the plan) or"
+                + " postgresql://HOST[:PORT]/DATABASE?user=NAME (password from passwordFile=, PGPASSWORD or ~/.pgpass).")
+                .put("type", "string").put("pattern", "^\\s*(file:?|file:.*|postgres(ql)?://.*)\\s*$"));
         top.put("nameservers", scalarList("Authoritative addresses to poll (IP[:port]).", address()));
         top.put("resolvers", anyOf("Recursive resolvers to report on (IP[:port]), or { addresses, gate: true } to make"
                         + " confirm wait until their clients see the new data.",
