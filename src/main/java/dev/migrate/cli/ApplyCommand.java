@@ -96,7 +96,7 @@ public final class ApplyCommand implements Callable<Integer> {
             @Override
             public void event(EngineEvent e) {
                 if (live != null) live.done();
-                out.println(EventText.line(e));
+                EventText.print(out, e);
             }
 
             @Override
@@ -126,6 +126,11 @@ public final class ApplyCommand implements Callable<Integer> {
             try {
                 return new Autopilot(engine, clock, countdown, false).run(new Autopilot.Driver() {
                     @Override
+                    public Instant when(ScheduledPhase next) {
+                        return notifyWakeUp(ws.plan(), next, clock.instant());
+                    }
+
+                    @Override
                     public void waiting(ScheduledPhase next, Instant at) {
                         countdown.phase = next.id();
                     }
@@ -149,6 +154,16 @@ public final class ApplyCommand implements Callable<Integer> {
             }
         });
         return last.verdict().exitCode();
+    }
+
+    /**
+     * When {@code --wait} runs its next round: the phase's instant, except that a plan with webhooks wakes an
+     * hour before its swap, so the round that finds nothing due tells them the swap is coming.
+     */
+    static Instant notifyWakeUp(dev.migrate.plan.Plan plan, ScheduledPhase next, Instant now) {
+        if (plan.notifications().isEmpty() || next.action() != dev.migrate.plan.Action.SWAP) return next.at();
+        Instant reminder = next.at().minus(dev.migrate.engine.Notice.SWAP_WARNING);
+        return now.isBefore(reminder) ? reminder : next.at();
     }
 
     /** Real sleep; on a terminal, a line counting down to the next phase. */

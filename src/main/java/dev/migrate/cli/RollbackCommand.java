@@ -48,7 +48,7 @@ public final class RollbackCommand implements Callable<Integer> {
         Clock clock = common.clock();
         try (Workspace ws = plan.open(Providers.discover(), clock)) {
             Engine engine = EngineFactory.create(ws, state, clock, Sleeper.REAL,
-                    output.json() ? EngineListener.SILENT : e -> out.println(EventText.line(e)));
+                    output.json() ? EngineListener.SILENT : e -> EventText.print(out, e));
             RunReport r = ApplyCommand.run(() -> engine.rollback(dryRun, force));
             if (output.json()) out.println(Json.write(RunOutput.json(ws.plan().name(), r, clock.instant())));
             else RunOutput.text(out, err, r, clock.instant(), false, Integer.MAX_VALUE);

@@ -41,10 +41,18 @@ public final class Engine {
     private final EngineListener listener;
     private final String planDigest;
     private final Timeline timeline;
+    private final Notifier notifier;
 
     /** @param planDigest SHA-256 of the plan file (approvals are for exactly that file), or null */
     public Engine(Workspace ws, StateStore store, Clock clock, Sleeper sleeper, Probes probes, EngineListener listener,
             String planDigest) {
+        this(ws, store, clock, sleeper, probes, listener, planDigest, Notifier.NONE);
+    }
+
+    /** @param notifier tells the plan's webhooks what apply and rollback do ({@link Notifier#NONE}: nobody) */
+    public Engine(Workspace ws, StateStore store, Clock clock, Sleeper sleeper, Probes probes, EngineListener listener,
+            String planDigest, Notifier notifier) {
+        this.notifier = notifier;
         this.plan = ws.plan();
         this.provider = ws.provider();
         this.store = store;
@@ -75,7 +83,9 @@ public final class Engine {
     public RunReport apply(Options o) throws EngineException {
         requirePhase(o.onlyPhase());
         if (o.dryRun()) return DryRun.of(plan, timeline, provider, journal(), clock.instant(), o, planDigest);
-        try (Ledger ledger = Ledger.open(store, "apply")) {
+        try (Ledger ledger = Ledger.open(store, "apply");
+                Announcements told = new Announcements(notifier, plan, timeline, ledger, clock, this.listener)) {
+            EngineListener listener = told.listener();
             LiveZones live = new LiveZones(plan, provider);
             JournaledWriter writer = new JournaledWriter(live, ledger, listener, sleeper);
             List<String> notes = new ArrayList<>();
@@ -103,8 +113,9 @@ public final class Engine {
                     break;
                 }
                 if (!(due instanceof Due.Run run)) break;
-                PhaseResult r = runPhase(run.phase(), ledger, live, writer, o.force());
+                PhaseResult r = runPhase(run.phase(), ledger, live, writer, o.force(), o.onlyPhase() != null, listener);
                 results.add(r);
+                listener.event(new EngineEvent.PhaseEnded(r));
                 if (!r.done()) {
                     verdict = r.outcome().verdict();
                     retryAt = r.retryAt();
@@ -120,13 +131,13 @@ public final class Engine {
         }
     }
 
-    private PhaseResult runPhase(ScheduledPhase p, Ledger ledger, LiveZones live, JournaledWriter writer, boolean force)
-            throws IOException {
+    private PhaseResult runPhase(ScheduledPhase p, Ledger ledger, LiveZones live, JournaledWriter writer, boolean force,
+            boolean named, EngineListener listener) throws IOException {
         if (p.spec().approvalRequired()) {
             Optional<String> missing = approvalMissing(ledger.state(), p.id());
             if (missing.isPresent()) return new PhaseResult(p.id(), p.action(), new PhaseOutcome.Blocked(missing.get()));
         }
-        PhaseRun run = new PhaseRun(p, plan, timeline, ledger, live, writer, probes, listener, clock, force);
+        PhaseRun run = new PhaseRun(p, plan, timeline, ledger, live, writer, probes, listener, clock, force, named);
         PhaseAction action = Actions.of(p.action());
         try {
             return new PhaseResult(p.id(), p.action(), action.run(run));
@@ -172,7 +183,9 @@ public final class Engine {
             return new RunReport(List.of(new PhaseResult(Event.ROLLBACK_PHASE, null, new PhaseOutcome.WouldRun(msg, would))),
                     Verdict.OK, null, null, List.of());
         }
-        try (Ledger ledger = Ledger.open(store, "rollback")) {
+        try (Ledger ledger = Ledger.open(store, "rollback");
+                Announcements told = new Announcements(notifier, plan, timeline, ledger, clock, this.listener)) {
+            EngineListener listener = told.listener();
             LiveZones live = new LiveZones(plan, provider);
             JournaledWriter writer = new JournaledWriter(live, ledger, listener, sleeper);
             List<String> notes = new ArrayList<>();

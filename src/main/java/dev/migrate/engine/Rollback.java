@@ -39,6 +39,7 @@ final class Rollback {
         if (undo.isEmpty() && (!st.rollbackStarted() || st.rolledBackAt().isPresent())) return List.of();
         Collections.reverse(undo);
         ledger.append(new Entry.RollbackStarted(force));
+        listener.event(new EngineEvent.RollbackStarted(force));
         List<RRsetChange> done = new ArrayList<>();
         for (Batch b : undo) {
             ZoneSnapshot now;

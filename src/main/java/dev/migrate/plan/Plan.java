@@ -17,7 +17,14 @@ public record Plan(
         List<RewriteRule> rewrites,
         List<PhaseSpec> phases,
         List<CheckSpec> checks,
-        Propagation propagation) {
+        Propagation propagation,
+        List<NotifySpec> notifications) {
+
+    public Plan(Path file, String name, Instant cutover, ProviderSpec provider, List<String> zones, TtlPolicy ttl,
+            List<ChangeSpec> changes, List<RewriteRule> rewrites, List<PhaseSpec> phases, List<CheckSpec> checks,
+            Propagation propagation) {
+        this(file, name, cutover, provider, zones, ttl, changes, rewrites, phases, checks, propagation, List.of());
+    }
 
     /** Relative paths in the plan (zone directory, CA files, secret files) are taken against this. */
     public Path baseDir() {
