@@ -62,6 +62,9 @@ public final class ProcessCommands implements Commands {
                 return notStarted(t0, s.getKey() + ": " + e.getMessage());
             }
         }
+        // Found first: through setsid a missing program would only show as its exit status 127.
+        String missing = missingProgram(pb.command().get(pb.command().size() - r.argv().size()), env.get("PATH"));
+        if (missing != null) return notStarted(t0, missing);
         Process p;
         try {
             p = pb.start();
@@ -143,6 +146,21 @@ public final class ProcessCommands implements Commands {
         members.addAll(ProcessGroups.members(groups));
         members.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         p.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Why {@code program} cannot be run (no such file, not executable, not on PATH), or null. */
+    static String missingProgram(String program, String path) {
+        if (program.contains("/")) {
+            Path p = Path.of(program);
+            if (!Files.exists(p)) return "cannot start " + program + ": No such file or directory";
+            if (!Files.isExecutable(p) || Files.isDirectory(p)) return "cannot start " + program + ": not an executable file";
+            return null;
+        }
+        for (String d : (path == null ? DEFAULT_PATH : path).split(":")) {
+            Path p = Path.of(d.isEmpty() ? "." : d).resolve(program);
+            if (Files.isExecutable(p) && !Files.isDirectory(p)) return null;
+        }
+        return "cannot start " + program + ": not found on PATH (" + path + ")";
     }
 
     private Outcome notStarted(long t0, String why) {
