@@ -244,6 +244,18 @@ class RunPhaseTest {
         assertThat(dir.resolve("touched")).exists();
     }
 
+    @Test
+    void aRehearsalRunsNoCommand() throws Exception {
+        script("touch.sh", "touch touched\n");
+        Path plan = plan("""
+                  - { id: touch, at: T+1m, action: run, command: [./bin/touch.sh] }
+                """);
+        Run r = cli("rehearse", plan.toString());
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("simulated: the rehearsal runs no command (./bin/touch.sh)");
+        assertThat(dir.resolve("touched")).doesNotExist();
+    }
+
     EngineFixture.Finished child(Path plan, Map<String, String> env, String... args) throws Exception {
         Process p = EngineFixture.start(EngineFixture.child(dir, env, Arrays.asList(args)), dir, "child");
         return EngineFixture.await(p, dir, "child", Duration.ofSeconds(60));

@@ -49,7 +49,8 @@ final class RunCommand implements PhaseAction {
         run.started(false);
         Commands.Outcome o = run.runCommand(request(run.plan(), p, variables(run)));
         if (o.succeeded()) {
-            return run.finished("command exited 0 after " + seconds(o), List.of(), Entry.PhaseFinished.plain(p.id()));
+            return run.finished(o.simulated() ? o.stdout().text() : "command exited 0 after " + seconds(o), List.of(),
+                    Entry.PhaseFinished.plain(p.id()));
         }
         String why = failure(p.spec().run(), o);
         run.failed(why, Verdict.CHECK_FAILED);
