@@ -44,7 +44,12 @@ public final class ProcessCommands implements Commands {
     @Override
     public Outcome run(Request r) throws InterruptedException {
         long t0 = System.nanoTime();
-        ProcessBuilder pb = new ProcessBuilder(command(r));
+        List<String> argv = new ArrayList<>(r.argv());
+        String program = argv.get(0);
+        if (program.contains("/") && !Path.of(program).isAbsolute()) {
+            argv.set(0, r.workdir().resolve(program).normalize().toString());
+        }
+        ProcessBuilder pb = new ProcessBuilder(inOwnGroup(argv));
         pb.directory(r.workdir().toFile());
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> env = pb.environment();
@@ -63,7 +68,7 @@ public final class ProcessCommands implements Commands {
             }
         }
         // Found first: through setsid a missing program would only show as its exit status 127.
-        String missing = missingProgram(pb.command().get(pb.command().size() - r.argv().size()), env.get("PATH"));
+        String missing = missingProgram(argv.get(0), env.get("PATH"));
         if (missing != null) return notStarted(t0, missing);
         Process p;
         try {
@@ -92,19 +97,14 @@ public final class ProcessCommands implements Commands {
                 false);
     }
 
-    /** The process's argv: through setsid (a process group of its own), a relative program taken against workdir. */
-    private static List<String> command(Request r) {
-        List<String> argv = new ArrayList<>(r.argv());
-        String program = argv.get(0);
-        if (program.contains("/") && !Path.of(program).isAbsolute()) {
-            argv.set(0, r.workdir().resolve(program).normalize().toString());
-        }
+    /** {@code argv} started through setsid, in a process group of its own (as it is when setsid is missing). */
+    private static List<String> inOwnGroup(List<String> argv) {
         Optional<Path> setsid = SETSID.stream().filter(Files::isExecutable).findFirst();
-        if (setsid.isPresent()) {
-            // --wait: were setsid a group leader already it would fork, and its exit must still be the command's.
-            argv.addAll(0, List.of(setsid.get().toString(), "--wait"));
-        }
-        return argv;
+        if (setsid.isEmpty()) return argv;
+        // --wait: were setsid a group leader already it would fork, and its exit must still be the command's.
+        List<String> out = new ArrayList<>(List.of(setsid.get().toString(), "--wait"));
+        out.addAll(argv);
+        return out;
     }
 
     private static Thread reader(java.io.InputStream in, OutputCapture into, String name) {

@@ -12,6 +12,9 @@ import java.util.Map;
  * @param env   variables the plan passes to the command, beyond the MIGRATE_* ones, in plan order
  */
 public record RunSpec(List<String> argv, boolean shell, Map<String, EnvValue> env) {
+    private static final java.util.regex.Pattern NEEDS_QUOTES =
+            java.util.regex.Pattern.compile("[\\s'\"\\\\$`;&|<>*?(){}\\[\\]!#~]");
+
     public RunSpec {
         argv = List.copyOf(argv);
         env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
@@ -23,7 +26,7 @@ public record RunSpec(List<String> argv, boolean shell, Map<String, EnvValue> en
         StringBuilder b = new StringBuilder();
         for (String a : argv) {
             if (b.length() > 0) b.append(' ');
-            b.append(a.isEmpty() || a.matches(".*[\\s'\"\\\\$`;&|<>*?(){}\\[\\]!#~].*") ? quote(a) : a);
+            b.append(a.isEmpty() || NEEDS_QUOTES.matcher(a).find() ? quote(a) : a);
         }
         return b.toString();
     }
