@@ -28,10 +28,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "log", mixinStandardHelpOptions = true,
-        description = {"Show the migration's history from its journal: every run of every phase with when it ran, what",
-                "it changed, each check's result and latency, the SOA serial each authoritative address served,",
-                "commands and their output, approvals and who gave them, forced runs, retries, rollbacks and",
-                "notifications. Reads the journal only (no lock, no provider)."})
+        description = {"Show the migration's history from its journal: every run of every phase,",
+                "when it ran and what it changed, each check's result and latency, the SOA",
+                "serial each authoritative address served, commands and their output,",
+                "approvals and who gave them, forced runs, retries, rollbacks, notifications.",
+                "Reads the journal only (no lock, no provider)."})
 public final class LogCommand implements Callable<Integer> {
     @Mixin
     PlanFileOption plan;
