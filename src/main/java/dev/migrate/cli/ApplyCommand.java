@@ -103,7 +103,7 @@ public final class ApplyCommand implements Callable<Integer> {
             @Override
             public void event(EngineEvent e) {
                 if (live != null) live.done();
-                out.println(EventText.line(e));
+                EventText.print(out, e);
             }
 
             @Override
@@ -137,6 +137,11 @@ public final class ApplyCommand implements Callable<Integer> {
             try {
                 return new Autopilot(engine, clock, countdown, false).run(new Autopilot.Driver() {
                     @Override
+                    public Instant when(dev.migrate.engine.Scheduler.Next next) {
+                        return notifyWakeUp(ws.plan(), engine.timeline(), next, clock.instant());
+                    }
+
+                    @Override
                     public void waiting(dev.migrate.engine.Scheduler.Next next, Instant at) {
                         countdown.phase = next.id();
                     }
@@ -160,6 +165,18 @@ public final class ApplyCommand implements Callable<Integer> {
             }
         });
         return last.verdict().exitCode();
+    }
+
+    /**
+     * When {@code --wait} runs its next round: the phase's instant, except that a plan with webhooks wakes an
+     * hour before its swap, so the round that finds nothing due tells them the swap is coming.
+     */
+    static Instant notifyWakeUp(dev.migrate.plan.Plan plan, dev.migrate.plan.Timeline timeline,
+            dev.migrate.engine.Scheduler.Next next, Instant now) {
+        boolean swap = timeline.phase(next.id()).map(p -> p.action() == dev.migrate.plan.Action.SWAP).orElse(false);
+        if (plan.notifications().isEmpty() || !swap) return next.at();
+        Instant reminder = next.at().minus(dev.migrate.engine.Notice.SWAP_WARNING);
+        return now.isBefore(reminder) ? reminder : next.at();
     }
 
     /** Real sleep; on a terminal, a line counting down to the next phase. */

@@ -5,6 +5,7 @@ import dev.migrate.engine.Engine;
 import dev.migrate.engine.EngineListener;
 import dev.migrate.engine.Probes;
 import dev.migrate.engine.Workspace;
+import dev.migrate.notify.WebhookNotifier;
 import dev.migrate.probe.HttpTcpChecks;
 import dev.migrate.state.StateStore;
 import dev.migrate.support.Sleeper;
@@ -22,7 +23,8 @@ final class EngineFactory {
 
     static Engine create(Workspace ws, StateOptions state, Clock clock, Sleeper sleeper, EngineListener listener) {
         Probes probes = new DefaultProbes(ws.provider(), clock, sleeper, new HttpTcpChecks(clock));
-        return new Engine(ws, store(ws.plan(), state, clock), clock, sleeper, probes, listener, digest(ws.plan().file()));
+        return new Engine(ws, store(ws.plan(), state, clock), clock, sleeper, probes, listener, digest(ws.plan().file()),
+                WebhookNotifier.forPlan(ws.plan(), System::getenv));
     }
 
     /**

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "migrate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Runs DNS cutovers: lower TTLs, verify, swap, confirm, restore, and roll back from a journal.",
         subcommands = {PlanCommand.class, RehearseCommand.class, ApplyCommand.class, RollbackCommand.class, StatusCommand.class,
-                ApproveCommand.class, CheckCommand.class, ProvidersCommand.class, InitCommand.class, SchemaCommand.class,
+                ApproveCommand.class, LogCommand.class, CheckCommand.class, ProvidersCommand.class, InitCommand.class, SchemaCommand.class,
                 StateCommand.class, CompletionCommand.class, CompletionCommand.Phases.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 fine; 1 runtime failure; 2 invalid plan or usage; 3 a check or confirmation failed;",
                 "4 blocked (unsafe, drift, or waiting for an approval); 5 another run holds the lock."})

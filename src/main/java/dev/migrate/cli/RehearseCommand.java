@@ -171,6 +171,7 @@ public final class RehearseCommand implements Callable<Integer> {
             case SWAP -> "writes the new records (only once the old TTLs have run out everywhere)";
             case CONFIRM -> "waits until every nameserver serves the new records; rolls back if they do not";
             case RESTORE_TTL -> "puts the TTLs back up";
+            case RUN -> "runs the plan's command (the rehearsal only simulates it)";
         };
     }
 

@@ -59,7 +59,7 @@ public final class RollbackCommand implements Callable<Integer> {
         Clock clock = common.clock();
         try (Workspace ws = plan.open(Providers.discover(), clock)) {
             Engine engine = EngineFactory.create(ws, state, clock, Sleeper.REAL,
-                    output.json() ? EngineListener.SILENT : e -> out.println(EventText.line(e)));
+                    output.json() ? EngineListener.SILENT : e -> EventText.print(out, e));
             Duration restoreAfter;
             try {
                 restoreAfter = restoreTtl.trim().equals("now") ? Duration.ZERO : Durations.parse(restoreTtl);

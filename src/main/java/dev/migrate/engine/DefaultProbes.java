@@ -1,6 +1,8 @@
 package dev.migrate.engine;
 
 import dev.migrate.dns.ZoneSnapshot;
+import dev.migrate.exec.Commands;
+import dev.migrate.exec.ProcessCommands;
 import dev.migrate.plan.PhaseSpec;
 import dev.migrate.plan.Plan;
 import dev.migrate.probe.AuthoritativeProbe;
@@ -22,8 +24,14 @@ public final class DefaultProbes implements Probes {
     private final Clock clock;
     private final Sleeper sleeper;
     private final ServiceChecks checks;
+    private final Commands commands;
 
     public DefaultProbes(DnsProvider provider, Clock clock, Sleeper sleeper, ServiceChecks checks) {
+        this(provider, clock, sleeper, checks, new ProcessCommands(System::getenv));
+    }
+
+    public DefaultProbes(DnsProvider provider, Clock clock, Sleeper sleeper, ServiceChecks checks, Commands commands) {
+        this.commands = commands;
         this.provider = provider;
         this.clock = clock;
         this.sleeper = sleeper;
@@ -57,5 +65,10 @@ public final class DefaultProbes implements Probes {
     @Override
     public ServiceChecks checks() {
         return checks;
+    }
+
+    @Override
+    public Commands commands() {
+        return commands;
     }
 }

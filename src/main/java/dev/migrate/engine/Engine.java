@@ -65,10 +65,18 @@ public final class Engine {
     private final EngineListener listener;
     private final String planDigest;
     private final Timeline timeline;
+    private final Notifier notifier;
 
     /** @param planDigest SHA-256 of the plan file (approvals are for exactly that file), or null */
     public Engine(Workspace ws, StateStore store, Clock clock, Sleeper sleeper, Probes probes, EngineListener listener,
             String planDigest) {
+        this(ws, store, clock, sleeper, probes, listener, planDigest, Notifier.NONE);
+    }
+
+    /** @param notifier tells the plan's webhooks what apply and rollback do ({@link Notifier#NONE}: nobody) */
+    public Engine(Workspace ws, StateStore store, Clock clock, Sleeper sleeper, Probes probes, EngineListener listener,
+            String planDigest, Notifier notifier) {
+        this.notifier = notifier;
         this.plan = ws.plan();
         this.provider = ws.provider();
         this.store = store;
@@ -99,7 +107,9 @@ public final class Engine {
     public RunReport apply(Options o) throws EngineException {
         requirePhase(o.onlyPhase());
         if (o.dryRun()) return DryRun.of(plan, timeline, provider, journal(), clock.instant(), o, planDigest);
-        try (Ledger ledger = Ledger.open(store, "apply")) {
+        try (Ledger ledger = Ledger.open(store, "apply");
+                Announcements told = new Announcements(notifier, plan, timeline, ledger, clock, this.listener)) {
+            EngineListener listener = told.listener();
             LiveZones live = new LiveZones(plan, provider);
             JournaledWriter writer = new JournaledWriter(live, ledger, listener, sleeper);
             List<String> notes = new ArrayList<>();
@@ -110,7 +120,9 @@ public final class Engine {
                 return new RunReport(List.of(), Verdict.BLOCKED, null, null, notes);
             }
             if (first instanceof Due.RestoreAfterRollback r) {
-                PhaseResult restored = runPhase(restoreAfterRollback(r.at()), ledger, live, writer, new Options(false, null, false));
+                PhaseResult restored = runPhase(restoreAfterRollback(r.at()), ledger, live, writer, new Options(false, null, false),
+                        false, listener);
+                listener.event(new EngineEvent.PhaseEnded(restored));
                 Optional<Scheduler.Next> next = Scheduler.next(timeline, Progress.of(timeline, ledger.state()));
                 return new RunReport(List.of(restored), restored.outcome().verdict(), next.map(Scheduler.Next::id).orElse(null),
                         next.map(Scheduler.Next::at).orElse(null), notes);
@@ -136,8 +148,9 @@ public final class Engine {
                     break;
                 }
                 if (!(due instanceof Due.Run run)) break;
-                PhaseResult r = runPhase(run.phase(), ledger, live, writer, o);
+                PhaseResult r = runPhase(run.phase(), ledger, live, writer, o, o.onlyPhase() != null, listener);
                 results.add(r);
+                listener.event(new EngineEvent.PhaseEnded(r));
                 if (!r.done()) {
                     verdict = r.outcome().verdict();
                     retryAt = r.retryAt();
@@ -153,13 +166,13 @@ public final class Engine {
         }
     }
 
-    private PhaseResult runPhase(ScheduledPhase p, Ledger ledger, LiveZones live, JournaledWriter writer, Options o)
-            throws IOException {
+    private PhaseResult runPhase(ScheduledPhase p, Ledger ledger, LiveZones live, JournaledWriter writer, Options o,
+            boolean named, EngineListener listener) throws IOException {
         if (p.spec().approvalRequired()) {
             Optional<String> missing = approvalMissing(ledger.state(), p.id());
             if (missing.isPresent()) return new PhaseResult(p.id(), p.action(), new PhaseOutcome.Blocked(missing.get()));
         }
-        PhaseRun run = new PhaseRun(p, plan, timeline, ledger, live, writer, probes, listener, clock, o,
+        PhaseRun run = new PhaseRun(p, plan, timeline, ledger, live, writer, probes, listener, clock, o, named,
                 spec -> revertCheck(spec, live));
         PhaseAction action = Actions.of(p.action());
         try {
@@ -216,7 +229,9 @@ public final class Engine {
             return new RunReport(List.of(new PhaseResult(Event.ROLLBACK_PHASE, null, new PhaseOutcome.WouldRun(msg, would))),
                     Verdict.OK, null, null, List.of());
         }
-        try (Ledger ledger = Ledger.open(store, "rollback")) {
+        try (Ledger ledger = Ledger.open(store, "rollback");
+                Announcements told = new Announcements(notifier, plan, timeline, ledger, clock, this.listener)) {
+            EngineListener listener = told.listener();
             LiveZones live = new LiveZones(plan, provider);
             JournaledWriter writer = new JournaledWriter(live, ledger, listener, sleeper);
             List<String> notes = new ArrayList<>();
@@ -236,7 +251,8 @@ public final class Engine {
                 results.add(new PhaseResult(Event.ROLLBACK_PHASE, null, out));
                 verdict = out.verdict();
                 if (r.restoreAt() != null && !r.restoreAt().isAfter(clock.instant()) && verdict == Verdict.OK) {
-                    PhaseResult restored = runPhase(restoreAfterRollback(r.restoreAt()), ledger, live, writer, new Options(false, null, false));
+                    PhaseResult restored = runPhase(restoreAfterRollback(r.restoreAt()), ledger, live, writer,
+                            new Options(false, null, false), false, listener);
                     results.add(restored);
                     verdict = restored.outcome().verdict();
                 }

@@ -37,4 +37,24 @@ public sealed interface EngineEvent {
     record RollingBack(String phase, String why) implements EngineEvent {}
 
     record RollbackFinished(int undone) implements EngineEvent {}
+
+    /** A rollback began (after a failed confirm or command, or {@code migrate rollback}). */
+    record RollbackStarted(boolean forced) implements EngineEvent {}
+
+    /** A phase of the timeline ended in this run, however it ended (the report lists it too). */
+    record PhaseEnded(PhaseResult result) implements EngineEvent {}
+
+    /**
+     * An {@code action: run} phase's command ended.
+     *
+     * @param exitCode   null when it never started ({@code startError} says why)
+     */
+    record CommandFinished(String phase, String command, Integer exitCode, boolean timedOut, String startError,
+            Duration took) implements EngineEvent {}
+
+    /** The swap is due within the hour; the plan's webhooks are told (once). */
+    record SwapSoon(String phase, Instant at) implements EngineEvent {}
+
+    /** A notification could not be delivered; it is journaled, and nothing else is held up by it. */
+    record NotificationFailed(String event, String phase, String target, String error) implements EngineEvent {}
 }

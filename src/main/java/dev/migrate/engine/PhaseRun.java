@@ -2,6 +2,7 @@ package dev.migrate.engine;
 
 import dev.migrate.dns.RRsetChange;
 import dev.migrate.dns.ZoneSnapshot;
+import dev.migrate.exec.Commands;
 import dev.migrate.plan.CheckSpec;
 import dev.migrate.plan.Plan;
 import dev.migrate.plan.ScheduledPhase;
@@ -9,6 +10,7 @@ import dev.migrate.plan.Timeline;
 import dev.migrate.probe.Expectation;
 import dev.migrate.probe.PropagationCheck;
 import dev.migrate.probe.ServiceChecks;
+import dev.migrate.probe.SoaSeen;
 import dev.migrate.state.Entry;
 import dev.migrate.state.JournalState;
 import java.io.IOException;
@@ -35,11 +37,13 @@ public final class PhaseRun {
     private final Clock clock;
     private final boolean force;
     private final Long originalTtl;
+    private final boolean named;
     private final java.util.function.Function<dev.migrate.plan.PhaseSpec, Rollback.RevertCheck> revertCheck;
 
     PhaseRun(ScheduledPhase phase, Plan plan, Timeline timeline, Ledger ledger, LiveZones live, JournaledWriter writer,
-            Probes probes, EngineListener listener, Clock clock, Engine.Options options,
+            Probes probes, EngineListener listener, Clock clock, Engine.Options options, boolean named,
             java.util.function.Function<dev.migrate.plan.PhaseSpec, Rollback.RevertCheck> revertCheck) {
+        this.named = named;
         this.phase = phase;
         this.plan = plan;
         this.timeline = timeline;
@@ -66,11 +70,6 @@ public final class PhaseRun {
         return timeline;
     }
 
-    /** Where the journal is, for messages. */
-    public String journalLocation() {
-        return ledger.location();
-    }
-
     /** What the journal says now, including this run's lines. */
     public JournalState journal() {
         return ledger.state();
@@ -88,6 +87,16 @@ public final class PhaseRun {
     /** The operator asked to override the safety gate. */
     public boolean force() {
         return force;
+    }
+
+    /** The operator named this phase ({@code apply --phase ID}): it runs now even where it would not by itself. */
+    public boolean named() {
+        return named;
+    }
+
+    /** Where the journal is, safe to print (a file path for the default store). */
+    public String journalLocation() {
+        return ledger.location();
     }
 
     public Map<String, ZoneSnapshot> readLive() throws EngineException {
@@ -159,11 +168,14 @@ public final class PhaseRun {
 
     /** Waits, up to the phase's timeout, until every authoritative address serves {@code expect}. */
     public PropagationCheck.Outcome awaitLive(Map<String, ZoneSnapshot> zones, List<Expectation> expect)
-            throws EngineException {
+            throws EngineException, IOException {
         if (expect.isEmpty()) return new PropagationCheck.Outcome(true, now(), "nothing to confirm", List.of());
         Instant deadline = now().plus(phase.spec().timeoutOrDefault());
         try {
-            return probes.propagation(plan, phase.spec(), zones).await(expect, deadline, listener.progress());
+            PropagationCheck.Outcome out = probes.propagation(plan, phase.spec(), zones).await(expect, deadline,
+                    listener.progress());
+            journalSerials(out.serials());
+            return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EngineException(Verdict.FAILURE, "interrupted while waiting for propagation");
@@ -171,8 +183,53 @@ public final class PhaseRun {
     }
 
 
+    /**
+     * Journals the SOA serial every authoritative address serves now (one round of queries; nothing when the
+     * zones are confirmed by reading the provider back). Only a record: it never fails the phase.
+     */
+    public void recordSerials(Map<String, ZoneSnapshot> zones) throws IOException, EngineException {
+        try {
+            journalSerials(probes.propagation(plan, phase.spec(), zones).serials());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(Verdict.FAILURE, "interrupted while asking for the SOA serials");
+        } catch (RuntimeException e) {
+            // An address that cannot be asked is the confirm's business, not this record's.
+        }
+    }
+
+    private void journalSerials(List<SoaSeen> seen) throws IOException {
+        if (seen.isEmpty()) return;
+        List<Entry.Serial> serials = new ArrayList<>(seen.size());
+        for (SoaSeen s : seen) {
+            serials.add(new Entry.Serial(s.server().zone(), s.server().name(), s.server().addressText(),
+                    s.serial() < 0 ? null : s.serial(), s.state().word()));
+        }
+        ledger.append(new Entry.SerialsSeen(phase.id(), serials));
+    }
+
+    /**
+     * Runs a command (an {@code action: run} phase), journals how it ended with its captured output, and
+     * says so. The command's own failure is in the outcome, not an exception.
+     */
+    public Commands.Outcome runCommand(Commands.Request request) throws IOException, EngineException {
+        Commands.Outcome o;
+        try {
+            o = probes.commands().run(request);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(Verdict.FAILURE, "interrupted while running " + request.display());
+        }
+        ledger.append(new Entry.CommandRan(phase.id(), request.display(), o.exitCode(), o.timedOut(), o.startError(),
+                o.took(), new Entry.Output(o.stdout().text(), o.stdout().bytes()),
+                new Entry.Output(o.stderr().text(), o.stderr().bytes())));
+        listener.event(new EngineEvent.CommandFinished(phase.id(), request.display(), o.exitCode(), o.timedOut(),
+                o.startError(), o.took()));
+        return o;
+    }
+
     /** Runs service checks; any failure stops the phase (exit 3). Returns a summary of what passed. */
-    public String runChecks(String during, List<CheckSpec> checks) throws EngineException {
+    public String runChecks(String during, List<CheckSpec> checks) throws EngineException, IOException {
         if (checks.isEmpty()) return "no service checks";
         List<ServiceChecks.Result> results;
         try {
@@ -183,6 +240,7 @@ public final class PhaseRun {
         }
         List<String> failed = new ArrayList<>();
         for (ServiceChecks.Result r : results) {
+            ledger.append(new Entry.CheckRan(phase.id(), during, r.id(), r.passed(), r.detail(), r.latency()));
             listener.event(new EngineEvent.CheckResult(during, r.id(), r.passed(), r.detail(), r.latency()));
             if (!r.passed()) failed.add(r.id() + " (" + r.detail() + ")");
         }

@@ -116,6 +116,11 @@ public final class Rehearsal {
                 public ServiceChecks checks() {
                     return checks;
                 }
+
+                @Override
+                public dev.migrate.exec.Commands commands() {
+                    return dev.migrate.exec.Commands.SIMULATED; // a rehearsal touches nothing outside its sandbox
+                }
             };
             List<EngineEvent> log = new ArrayList<>();
             Engine engine = new Engine(Workspace.of(plan, sandbox), new FileStateStore(state.resolve(plan.name()), clock),

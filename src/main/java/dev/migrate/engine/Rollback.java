@@ -91,6 +91,7 @@ final class Rollback {
         boolean firstOfLowering = !st.rollbackStarted() && JournalFacts.lowering(timeline, st) != null;
         if (scope.isEmpty() && !unfinished && !firstOfLowering) return new Result(List.of(), null, null);
         ledger.append(new Entry.RollbackStarted(force));
+        listener.event(new EngineEvent.RollbackStarted(force));
         List<RRsetChange> done = new ArrayList<>();
         List<String> keptBack = new ArrayList<>();
         for (Batch b : scope) {

@@ -9,7 +9,9 @@ public enum Action {
     VERIFY("verify", false),
     SWAP("swap", true),
     CONFIRM("confirm", false),
-    RESTORE_TTL("restore-ttl", true);
+    RESTORE_TTL("restore-ttl", true),
+    /** Runs a command the plan names (flush caches, copy mailboxes, switch the old server to a proxy). */
+    RUN("run", false);
 
     private final String word;
     private final boolean changesDns;

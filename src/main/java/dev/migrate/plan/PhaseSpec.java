@@ -11,6 +11,7 @@ import java.util.List;
  * @param preflight   swap re-runs the checks just before writing
  * @param unreachable {@code fail} or {@code ignore}; null follows the plan's propagation block
  * @param swap        for a confirm: the swap phase it confirms ({@code swap: ID}); null for the last swap before it
+ * @param run         what an {@code action: run} phase runs; null for every other action
  */
 public record PhaseSpec(
         String id,
@@ -23,7 +24,13 @@ public record PhaseSpec(
         boolean preflight,
         String unreachable,
         String swap,
-        Location loc) {
+        Location loc,
+        RunSpec run) {
+
+    public PhaseSpec(String id, Offset at, Action action, Duration timeout, boolean approvalRequired, OnFailure onFailure,
+            List<String> checks, boolean preflight, String unreachable, String swap, Location loc) {
+        this(id, at, action, timeout, approvalRequired, onFailure, checks, preflight, unreachable, swap, loc, null);
+    }
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
 

@@ -23,7 +23,8 @@ public record Plan(
         List<CheckSpec> checks,
         Propagation propagation,
         List<SwapStep> steps,
-        StateLocation state) {
+        StateLocation state,
+        List<NotifySpec> notifications) {
 
     /** What the swap phase {@code phaseId} changes. */
     public Optional<SwapStep> step(String phaseId) {

@@ -44,12 +44,12 @@ import java.util.regex.Pattern;
  */
 public final class PlanLoader {
     static final Set<String> TOP_KEYS = Set.of("name", "cutover", "provider", "zones", "ttl", "changes",
-            "rewrite", "phases", "checks", "nameservers", "resolvers", "propagation", "state");
+            "rewrite", "phases", "checks", "nameservers", "resolvers", "propagation", "state", "notify");
     static final Set<String> TTL_KEYS = Set.of("lowered", "restore", "margin");
     static final Set<String> CHANGE_KEYS = Set.of("zone", "name", "type", "from", "to");
     static final Set<String> REWRITE_KEYS = Set.of("from", "to", "spf");
     static final Set<String> PHASE_KEYS = Set.of("id", "at", "action", "timeout", "approval", "onFailure",
-            "checks", "preflight", "unreachable", "changes", "rewrite", "zones", "swap");
+            "checks", "preflight", "unreachable", "changes", "rewrite", "zones", "swap", "command", "shell", "env");
     /** Keys only a swap phase takes (its own step), and only a confirm ({@code swap:} names what it confirms). */
     static final Set<String> SWAP_PHASE_KEYS = Set.of("changes", "rewrite", "zones");
     static final Set<String> HTTP_KEYS = Set.of("id", "http", "connectTo", "expectStatus", "expectBody", "caFile",
@@ -69,6 +69,10 @@ public final class PlanLoader {
     static final Set<String> PROPAGATION_KEYS = Set.of("unreachable", "interval", "queryTimeout", "tries", "rounds", "via");
     private static final Pattern PLAN_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
     private static final Pattern PHASE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    static final Set<String> NOTIFY_KEYS = Set.of("webhookEnv", "webhookFile", "format");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** A command that runs longer than a day holds the plan's lock too long: it belongs outside the plan. */
+    static final Duration RUN_TIMEOUT_LIMIT = Duration.ofHours(24);
 
     /** Which provider types exist and the keys each accepts; unknown keys in {@code provider:} are errors. */
     private final Function<String, Set<String>> providerKeys;
@@ -182,10 +186,11 @@ public final class PlanLoader {
             List<SwapStep> steps = steps(top, phases, phaseNodes, zones, changes, rewrites);
             Propagation propagation = propagation(top);
             StateLocation state = state(top);
+            List<NotifySpec> notifications = notifications(top);
 
             if (!errors.isEmpty()) throw new PlanException(errors);
             return new Plan(file, name, cutover, provider, zones, ttl, changes, rewrites, phases, checks, propagation,
-                    steps, state);
+                    steps, state, notifications);
         }
 
         // ---- top-level blocks ----
@@ -875,11 +880,13 @@ public final class PlanLoader {
                                 + Suggest.didYouMean(a, List.of("required", "none")));
                     }
                 }
-                OnFailure onFailure = OnFailure.ROLLBACK;
+                // A failed command halts unless the plan asks for a rollback: most commands run before the swap.
+                OnFailure onFailure = action == Action.RUN ? OnFailure.HALT : OnFailure.ROLLBACK;
                 if (m.get("onFailure") != null) {
                     String f = scalar(m.get("onFailure"), "'rollback' or 'halt'");
                     if ("halt".equals(f)) onFailure = OnFailure.HALT;
-                    else if (f != null && !"rollback".equals(f)) {
+                    else if ("rollback".equals(f)) onFailure = OnFailure.ROLLBACK;
+                    else if (f != null) {
                         error(m.get("onFailure").at(), "found '" + f + "', expected 'rollback' or 'halt'"
                                 + Suggest.didYouMean(f, List.of("rollback", "halt")));
                     }
@@ -918,9 +925,10 @@ public final class PlanLoader {
                     }
                 }
                 String swap = optionalString(m, "swap");
-                if (id != null && offset != null && action != null) {
+                RunSpec run = runSpec(m, action, timeout);
+                if (id != null && offset != null && action != null && (run != null || action != Action.RUN)) {
                     out.add(new PhaseSpec(id, offset, action, timeout, approval, onFailure, phaseChecks, preflight,
-                            unreachable, action == Action.CONFIRM ? swap : null, m.at()));
+                            unreachable, action == Action.CONFIRM ? swap : null, m.at(), run));
                 }
             }
             anchorCycles(out);
@@ -1109,6 +1117,165 @@ public final class PlanLoader {
                 } else {
                     out.add(hp.toString());
                 }
+            }
+            return out;
+        }
+
+        // ---- action: run, and notify ----
+
+        /** The command of an {@code action: run} phase; run keys on any other action are errors. Null when absent or wrong. */
+        RunSpec runSpec(MapNode m, Action action, Duration timeout) {
+            if (action == null) return null; // the unknown action is the error to fix first
+            if (action != Action.RUN) {
+                for (String k : List.of("command", "shell", "env")) {
+                    if (m.entries().containsKey(k)) {
+                        error(m.entries().get(k).keyAt(), "'" + k + "' belongs to phases with action: run, not " + action);
+                    }
+                }
+                return null;
+            }
+            if (timeout != null && (timeout.isZero() || timeout.compareTo(RUN_TIMEOUT_LIMIT) > 0)) {
+                error(m.get("timeout").at(), "found '" + ((Scalar) m.get("timeout")).text() + "', expected a timeout for the"
+                        + " command between 1s and 24h");
+            }
+            boolean shell = bool(m, "shell", false);
+            Node c = m.get("command");
+            if (c == null) {
+                error(m.at(), "missing 'command': expected the program and its arguments, e.g. command: [rndc, flush]"
+                        + " (or, with shell: true, one string for /bin/sh -c)");
+                return null;
+            }
+            List<String> argv = new ArrayList<>();
+            if (shell) {
+                if (!(c instanceof Scalar s) || s.text() == null || s.text().isBlank()) {
+                    error(c.at(), "found " + describe(c) + ", expected one string: with shell: true the command is a"
+                            + " script run by /bin/sh -c");
+                    return null;
+                }
+                argv.add(s.text());
+            } else {
+                if (!(c instanceof ListNode l)) {
+                    error(c.at(), "found " + describe(c) + ", expected a list: the program and its arguments, e.g."
+                            + " [rndc, flush] (no shell runs it; to use one, say shell: true and give one string)");
+                    return null;
+                }
+                if (l.items().isEmpty()) {
+                    error(c.at(), "found an empty command, expected the program and its arguments, e.g. [rndc, flush]");
+                    return null;
+                }
+                boolean ok = true;
+                for (Node i : l.items()) {
+                    if (!(i instanceof Scalar s) || s.text() == null) {
+                        error(i.at(), "found " + describe(i) + ", expected an argument (a string)");
+                        ok = false;
+                    } else if (s.text().indexOf('\0') >= 0) {
+                        error(i.at(), "an argument holds a NUL character, which no program can receive");
+                        ok = false;
+                    } else {
+                        argv.add(s.text());
+                    }
+                }
+                if (ok && argv.get(0).isBlank()) {
+                    error(l.items().get(0).at(), "found an empty program name, expected a program such as rndc or"
+                            + " ./scripts/flush.sh");
+                    ok = false;
+                }
+                if (!ok) return null;
+            }
+            Map<String, RunSpec.EnvValue> env = new LinkedHashMap<>();
+            Node e = m.get("env");
+            if (e != null) {
+                if (!(e instanceof MapNode em)) {
+                    error(e.at(), "found " + describe(e) + ", expected a block of NAME: value, NAME: { fromEnv: VAR }"
+                            + " or NAME: { fromFile: PATH }");
+                    return null;
+                }
+                for (Entry v : em.entries().values()) {
+                    RunSpec.EnvValue value = envValue(v);
+                    if (value != null) env.put(v.key(), value);
+                }
+            }
+            return new RunSpec(argv, shell, env);
+        }
+
+        RunSpec.EnvValue envValue(Entry v) {
+            if (!ENV_NAME.matcher(v.key()).matches()) {
+                error(v.keyAt(), "found '" + v.key() + "', expected a variable name of letters, digits and _ not"
+                        + " starting with a digit");
+                return null;
+            }
+            if (v.key().startsWith("MIGRATE_")) {
+                error(v.keyAt(), "'" + v.key() + "': names starting with MIGRATE_ are the ones migrate sets itself");
+                return null;
+            }
+            if (v.value() instanceof Scalar s) {
+                if (s.text() == null) {
+                    error(s.at(), "found nothing for " + v.key() + ", expected a value, { fromEnv: VAR } or { fromFile: PATH }");
+                    return null;
+                }
+                return new RunSpec.EnvValue.Plain(s.text());
+            }
+            SecretRef ref = secretRef(v.value(), "fromEnv", "fromFile", "the value of " + v.key());
+            return ref == null ? null : new RunSpec.EnvValue.FromSecret(ref);
+        }
+
+        /** {@code { <envKey>: VAR }} or {@code { <fileKey>: PATH }}, exactly one. */
+        SecretRef secretRef(Node n, String envKey, String fileKey, String what) {
+            if (!(n instanceof MapNode m)) {
+                error(n.at(), "found " + describe(n) + ", expected { " + envKey + ": VARIABLE } or { " + fileKey + ": PATH }"
+                        + " for " + what);
+                return null;
+            }
+            unknownKeys(m, Set.of(envKey, fileKey), what);
+            return secretRefIn(m, envKey, fileKey, what);
+        }
+
+        /** One of {@code envKey} / {@code fileKey} in a block that may hold other keys too. */
+        SecretRef secretRefIn(MapNode m, String envKey, String fileKey, String what) {
+            boolean env = m.get(envKey) != null;
+            if (env == (m.get(fileKey) != null)) {
+                error(m.at(), (env ? "both '" + envKey + "' and '" + fileKey + "'" : "neither '" + envKey + "' nor '"
+                        + fileKey + "'") + " for " + what + ": give exactly one (an environment variable or a file)");
+                return null;
+            }
+            String name = scalar(m.get(env ? envKey : fileKey), env ? "an environment variable's name" : "a file path");
+            if (name == null || name.isBlank()) return null;
+            if (env && !ENV_NAME.matcher(name.trim()).matches()) {
+                error(m.get(envKey).at(), "found '" + name + "', expected an environment variable's name (letters,"
+                        + " digits and _)");
+                return null;
+            }
+            return env ? SecretRef.env(name.trim())
+                    : SecretRef.file(name.trim(), file.toAbsolutePath().getParent().resolve(name.trim()).normalize());
+        }
+
+        List<NotifySpec> notifications(MapNode top) {
+            List<NotifySpec> out = new ArrayList<>();
+            Node n = top.get("notify");
+            if (n == null) return out;
+            for (Node item : items(n, "a list of { webhookEnv: VAR, format: slack|json } (or webhookFile)")) {
+                if (!(item instanceof MapNode m)) {
+                    error(item.at(), "found " + describe(item) + ", expected { webhookEnv: VAR, format: slack|json }");
+                    continue;
+                }
+                Set<String> literalUrl = Set.of("webhook", "url", "webhookUrl");
+                Set<String> known = new HashSet<>(NOTIFY_KEYS);
+                known.addAll(literalUrl);
+                unknownKeys(m, known, "a notify entry");
+                for (String k : literalUrl) {
+                    if (m.entries().containsKey(k)) {
+                        error(m.entries().get(k).keyAt(), "a webhook URL is a secret and is never written in a plan: use"
+                                + " webhookEnv (an environment variable) or webhookFile (a file)");
+                    }
+                }
+                SecretRef ref = secretRefIn(m, "webhookEnv", "webhookFile", "a notify entry's webhook URL");
+                String f = requiredString(m, "format", "slack or json");
+                NotifySpec.Format format = f == null ? null : NotifySpec.Format.fromWord(f.trim());
+                if (f != null && format == null) {
+                    error(m.get("format").at(), "found '" + f + "', expected slack or json"
+                            + Suggest.didYouMean(f.trim(), List.of("slack", "json")));
+                }
+                if (ref != null && format != null) out.add(new NotifySpec(ref, format, m.at()));
             }
             return out;
         }

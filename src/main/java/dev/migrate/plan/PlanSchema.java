@@ -70,6 +70,12 @@ public final class PlanSchema {
         top.put("state", described("Where the journal and lock live: file (the default: .migrate/ beside the plan) or"
                 + " postgresql://HOST[:PORT]/DATABASE?user=NAME (password from passwordFile=, PGPASSWORD or ~/.pgpass).")
                 .put("type", "string").put("pattern", "^\\s*(file:?|file:.*|postgres(ql)?://.*)\\s*$"));
+        top.put("notify", list("Webhooks told what happens (phase done, failed, blocked, forced, rollbacks, the swap in 1h).",
+                block("a notify entry", PlanLoader.NOTIFY_KEYS, Map.of(
+                        "webhookEnv", described("An environment variable holding the webhook URL (a secret).").put("type", "string"),
+                        "webhookFile", described("A file holding the webhook URL, relative to the plan.").put("type", "string"),
+                        "format", oneOf("slack or json.", "slack", "json")),
+                        "format")));
         top.put("nameservers", scalarList("Authoritative addresses to poll (IP[:port]).", address()));
         top.put("resolvers", anyOf("Recursive resolvers to report on (IP[:port]), or { addresses, gate: true } to make"
                         + " confirm wait until their clients see the new data.",
@@ -215,6 +221,17 @@ public final class PlanSchema {
                 described(null).set("enum", strings("rest")),
                 scalarList(null, described("A zone name.").put("type", "string"))));
         keys.put("swap", described("confirm: the swap phase it confirms (default: the last swap before it).").put("type", "string"));
+        keys.put("command", anyOf("run: the command, a list of arguments (no shell); with shell: true, one string for /bin/sh -c.",
+                scalarList(null, described(null).put("type", "string")), described(null).put("type", "string")));
+        keys.put("shell", bool("run: give command to /bin/sh -c (default false)."));
+        ObjectNode envValue = anyOf("A value, { fromEnv: VAR } or { fromFile: PATH } (a secret, passed only to this command).",
+                described(null).put("type", "string"), described(null).put("type", "number"),
+                block("an env secret", java.util.Set.of("fromEnv", "fromFile"), Map.of(
+                        "fromEnv", described("An environment variable holding the value.").put("type", "string"),
+                        "fromFile", described("A file holding the value, relative to the plan.").put("type", "string"))));
+        ObjectNode env = described("run: environment variables the command gets besides MIGRATE_*.").put("type", "object");
+        env.set("additionalProperties", envValue);
+        keys.put("env", env);
         return block("a phase", PlanLoader.PHASE_KEYS, keys, "id", "at", "action");
     }
 

@@ -46,6 +46,10 @@ public sealed interface Entry {
             case Event.ROLLBACK_FAILED -> RollbackFailed.from(e);
             case Event.RESTORE_SCHEDULED -> RestoreScheduled.from(e);
             case Event.RESTARTED -> Restarted.from(e);
+            case Event.COMMAND -> CommandRan.from(e);
+            case Event.CHECK -> CheckRan.from(e);
+            case Event.SERIALS -> SerialsSeen.from(e);
+            case Event.NOTIFIED -> Notified.from(e);
             default -> null;
         };
     }
@@ -358,5 +362,139 @@ public sealed interface Entry {
         static RollbackFailed from(Event e) {
             return new RollbackFailed(e.info("reason"));
         }
+    }
+
+    // ---------------------------------------------------------------- what was seen and done along the way
+
+    /** Part of a command's output as journaled (bounded, secrets blanked out), and how many bytes it wrote in all. */
+    record Output(String text, long bytes) {}
+
+    /**
+     * An {@code action: run} phase's command ended.
+     *
+     * @param exitCode   its exit status; null when it never started
+     * @param startError why it did not start, or null
+     */
+    record CommandRan(String phase, String command, Integer exitCode, boolean timedOut, String startError, Duration took,
+            Output stdout, Output stderr) implements Entry {
+        @Override
+        public Wire wire() {
+            Map<String, String> i = new LinkedHashMap<>();
+            i.put("command", command);
+            if (exitCode != null) i.put("exitCode", Integer.toString(exitCode));
+            if (timedOut) i.put("timedOut", "true");
+            if (startError != null) i.put("startError", startError);
+            i.put("millis", Long.toString(took.toMillis()));
+            i.put("stdout", stdout.text());
+            i.put("stdoutBytes", Long.toString(stdout.bytes()));
+            i.put("stderr", stderr.text());
+            i.put("stderrBytes", Long.toString(stderr.bytes()));
+            return Wire.of(Event.COMMAND, phase, i);
+        }
+
+        static CommandRan from(Event e) {
+            String code = e.info("exitCode");
+            return new CommandRan(e.phase(), e.info("command"), code == null ? null : Integer.parseInt(code),
+                    "true".equals(e.info("timedOut")), e.info("startError"), Duration.ofMillis(number(e, "millis")),
+                    new Output(text(e, "stdout"), number(e, "stdoutBytes")),
+                    new Output(text(e, "stderr"), number(e, "stderrBytes")));
+        }
+    }
+
+    /** One service check ran. {@code during} says where: the phase id, or "swap preflight". */
+    record CheckRan(String phase, String during, String check, boolean passed, String detail, Duration latency)
+            implements Entry {
+        @Override
+        public Wire wire() {
+            Map<String, String> i = new LinkedHashMap<>();
+            i.put("during", during);
+            i.put("check", check);
+            i.put("passed", Boolean.toString(passed));
+            if (detail != null) i.put("detail", detail);
+            i.put("latencyMs", Long.toString(latency.toMillis()));
+            return Wire.of(Event.CHECK, phase, i);
+        }
+
+        static CheckRan from(Event e) {
+            return new CheckRan(e.phase(), e.info("during"), e.info("check"), "true".equals(e.info("passed")),
+                    e.info("detail"), Duration.ofMillis(number(e, "latencyMs")));
+        }
+    }
+
+    /**
+     * The SOA serial one authoritative address served.
+     *
+     * @param server the NS name it belongs to (the address itself when the plan lists addresses)
+     * @param serial null when it gave none (unreachable, refused, lame)
+     * @param state  what the address was found to be: match, not-yet, stale, lame, refused, error, unreachable
+     */
+    record Serial(String zone, String server, String address, Long serial, String state) {}
+
+    /** The SOA serial every authoritative address served, as one phase saw them. */
+    record SerialsSeen(String phase, List<Serial> serials) implements Entry {
+        public SerialsSeen {
+            serials = List.copyOf(serials);
+        }
+
+        @Override
+        public Wire wire() {
+            Map<String, String> i = new LinkedHashMap<>();
+            i.put("count", Integer.toString(serials.size()));
+            for (int n = 0; n < serials.size(); n++) {
+                Serial s = serials.get(n);
+                i.put("zone." + n, s.zone());
+                i.put("server." + n, s.server());
+                i.put("address." + n, s.address());
+                if (s.serial() != null) i.put("serial." + n, Long.toString(s.serial()));
+                i.put("state." + n, s.state());
+            }
+            return Wire.of(Event.SERIALS, phase, i);
+        }
+
+        static SerialsSeen from(Event e) {
+            int count = (int) number(e, "count");
+            List<Serial> out = new java.util.ArrayList<>(count);
+            for (int n = 0; n < count; n++) {
+                String serial = e.info("serial." + n);
+                out.add(new Serial(e.info("zone." + n), e.info("server." + n), e.info("address." + n),
+                        serial == null ? null : Long.parseLong(serial), e.info("state." + n)));
+            }
+            return new SerialsSeen(e.phase(), out);
+        }
+    }
+
+    /**
+     * A notification about {@code event} (phase-done, phase-failed, ...) went to one webhook, or could not.
+     *
+     * @param target where, safe to print: {@code webhookEnv SLACK_URL}, never the URL
+     * @param error  why it was not delivered, or null
+     */
+    record Notified(String phase, String event, String target, boolean delivered, int attempts, String error)
+            implements Entry {
+        @Override
+        public Wire wire() {
+            Map<String, String> i = new LinkedHashMap<>();
+            i.put("event", event);
+            i.put("target", target);
+            i.put("delivered", Boolean.toString(delivered));
+            i.put("attempts", Integer.toString(attempts));
+            if (error != null) i.put("error", error);
+            return Wire.of(Event.NOTIFIED, phase, i);
+        }
+
+        static Notified from(Event e) {
+            return new Notified(e.phase(), e.info("event"), e.info("target"), "true".equals(e.info("delivered")),
+                    (int) number(e, "attempts"), e.info("error"));
+        }
+    }
+
+    private static long number(Event e, String key) {
+        String v = e.info(key);
+        return v == null ? 0 : Long.parseLong(v);
+    }
+
+    private static String text(Event e, String key) {
+        String v = e.info(key);
+        return v == null ? "" : v;
     }
 }

@@ -34,6 +34,14 @@ public record Event(long seq, Instant at, String type, String phase, String batc
     public static final String RESTORE_SCHEDULED = "restore-scheduled";
     /** {@code apply --restart} reopened phases after a rollback, keeping the lowering. */
     public static final String RESTARTED = "restarted";
+    /** An {@code action: run} phase's command ended (or did not start): exit status and captured output. */
+    public static final String COMMAND = "command";
+    /** One service check's result and latency. */
+    public static final String CHECK = "check";
+    /** The SOA serial each authoritative address served. */
+    public static final String SERIALS = "serials";
+    /** A notification was sent to one webhook, or could not be. */
+    public static final String NOTIFIED = "notified";
 
     /** Phase name rollback intents carry. */
     public static final String ROLLBACK_PHASE = "rollback";

@@ -38,6 +38,8 @@ public final class JournalState {
     private final Map<String, Entry.Approved> approvals = new HashMap<>();
     private final Map<String, Instant> approvedAt = new HashMap<>();
     private final Map<String, Batch> pending = new LinkedHashMap<>();
+    private final Map<String, String> lastNotified = new HashMap<>();
+    private final Set<String> notified = new HashSet<>();
     private int events;
     private Instant rollbackStartedAt;
     private Instant rolledBackAt;
@@ -94,6 +96,9 @@ public final class JournalState {
             rollbackStartedAt = null;
             rolledBackAt = null;
             restoreScheduledAt = null;
+        } else if (entry instanceof Entry.Notified n) {
+            lastNotified.put(n.phase(), n.event());
+            notified.add(n.event() + " " + n.phase());
         }
     }
 
@@ -208,5 +213,15 @@ public final class JournalState {
 
     public int batchCount() {
         return batches.size();
+    }
+
+    /** The kind of the last notification about {@code phase} (sent or not: it was tried), if any. */
+    public Optional<String> lastNotified(String phase) {
+        return Optional.ofNullable(lastNotified.get(phase));
+    }
+
+    /** True when a notification about {@code event} for {@code phase} was tried before. */
+    public boolean notified(String event, String phase) {
+        return notified.contains(event + " " + phase);
     }
 }

@@ -338,7 +338,7 @@ class PlanLoaderTest {
             onlyError(GOOD + """
                     phases:
                       - { id: swap, at: T, action: swop }
-                    """, 9, 32, "unknown action 'swop'", "expected one of [lower-ttl, verify, swap, confirm, restore-ttl]",
+                    """, 9, 32, "unknown action 'swop'", "expected one of [lower-ttl, verify, swap, confirm, restore-ttl, run]",
                     "(did you mean 'swap'?)");
         }
 

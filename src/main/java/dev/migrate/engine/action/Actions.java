@@ -17,6 +17,7 @@ public final class Actions {
         BY_WORD.put(Action.SWAP, new Swap());
         BY_WORD.put(Action.CONFIRM, new Confirm());
         BY_WORD.put(Action.RESTORE_TTL, new RestoreTtl());
+        BY_WORD.put(Action.RUN, new RunCommand());
     }
 
     private Actions() {}

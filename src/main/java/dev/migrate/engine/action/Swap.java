@@ -47,6 +47,7 @@ final class Swap implements PhaseAction {
         }
         List<RRsetChange> changes = PhaseChanges.swap(targets, live, run.plan().ttl());
         run.write(changes);
+        run.recordSerials(Planner.applyTo(live, changes)); // which addresses already serve the swap's serial
         return run.finished(changes.size() + " RRset(s) swapped" + (open.forced() ? " (FORCED)" : ""), changes,
                 new Entry.PhaseFinished(run.phase().id(), null, null, open.forced()));
     }

@@ -28,6 +28,7 @@ final class Verify implements PhaseAction {
         List<Target> targets = swap.isPresent() ? run.stepTargets(swap.get().id(), live) : List.of();
         List<String> drift = PhaseChanges.drift(targets, live);
         run.started(false);
+        run.recordSerials(live); // the serials before the move, as the runbooks say to note them
         if (!drift.isEmpty()) {
             throw new EngineException(Verdict.BLOCKED, "drift: " + String.join("; ", drift)
                     + ". Fix the live records or the plan's 'from', then run apply again");
