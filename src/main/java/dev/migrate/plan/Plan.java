@@ -5,7 +5,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** A validated plan file. Names are absolute and lower case, record data normalised, zones end with a dot. */
+/**
+ * A validated plan file. Names are absolute and lower case, record data normalised, zones end with a dot.
+ *
+ * @param move the provider move ({@code move:}), or null when the zones stay with their provider
+ */
 public record Plan(
         Path file,
         String name,
@@ -17,7 +21,8 @@ public record Plan(
         List<RewriteRule> rewrites,
         List<PhaseSpec> phases,
         List<CheckSpec> checks,
-        Propagation propagation) {
+        Propagation propagation,
+        MoveSpec move) {
 
     /** Relative paths in the plan (zone directory, CA files, secret files) are taken against this. */
     public Path baseDir() {

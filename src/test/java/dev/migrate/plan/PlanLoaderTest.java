@@ -338,7 +338,8 @@ class PlanLoaderTest {
             onlyError(GOOD + """
                     phases:
                       - { id: swap, at: T, action: swop }
-                    """, 9, 32, "unknown action 'swop'", "expected one of [lower-ttl, verify, swap, confirm, restore-ttl]",
+                    """, 9, 32, "unknown action 'swop'", "expected one of [lower-ttl, verify, swap, confirm, restore-ttl, copy-zone, compare, delegate, await-delegation,"
+                        + " release-old]",
                     "(did you mean 'swap'?)");
         }
 
