@@ -105,11 +105,14 @@ class MovePlanTest {
                   to: { type: powerdsn }
                   nameservers: [ns1.new-dns.example.]
                 """ + PHASES, 8, 15, "unknown provider type 'powerdsn'", "did you mean 'powerdns'");
-        onlyError(HEAD + """
+        List<PlanError> typo = errors(HEAD + """
                 move:
                   to: { type: zonefile, directory: new }
                   nameserver: [ns1.new-dns.example.]
-                """ + PHASES, 9, 3, "unknown key 'nameserver' in move", "did you mean 'nameservers'");
+                """ + PHASES);
+        assertThat(typo).hasSize(2);
+        assertError(typo.get(0), 9, 3, "unknown key 'nameserver' in move", "did you mean 'nameservers'");
+        assertError(typo.get(1), 8, 3, "missing 'nameservers' in move");
     }
 
     @Test
