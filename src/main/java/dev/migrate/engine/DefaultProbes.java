@@ -58,4 +58,9 @@ public final class DefaultProbes implements Probes {
     public ServiceChecks checks() {
         return checks;
     }
+
+    @Override
+    public MoveProbes move() {
+        return new MoveProbes(clock, sleeper);
+    }
 }

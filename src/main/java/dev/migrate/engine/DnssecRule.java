@@ -4,6 +4,7 @@ import dev.migrate.dns.Names;
 import dev.migrate.engine.SafetyGate.Gate;
 import dev.migrate.plan.MoveSpec;
 import dev.migrate.probe.ParentView;
+import dev.migrate.state.JournalState;
 import dev.migrate.support.Durations;
 import java.io.IOException;
 import java.time.Duration;
@@ -38,22 +39,13 @@ public final class DnssecRule {
     private DnssecRule() {}
 
     /**
-     * What the journal saw of the DS at the parent before now.
-     *
-     * @param lastTtl   the TTL the DS had when last seen present, or -1 when it was never seen
-     * @param goneSince when it was first seen gone from every parent address after that, or null
-     */
-    public record DsHistory(long lastTtl, Instant goneSince) {
-        public static final DsHistory NEVER_SEEN = new DsHistory(-1, null);
-    }
-
-    /**
      * @param policy     {@code move.dnssec}, or null when the plan does not say
      * @param ds         the DS as every parent address serves it now ({@code DelegationProbe.Round.ds()})
      * @param newDnskeys the DNSKEY records (presentation form) the new servers serve; empty when unsigned
+     * @param history    what the journal saw of the DS before now
      */
     public static Gate beforeDelegate(String zone, MoveSpec.Dnssec policy, ParentView.Ds ds, List<String> newDnskeys,
-            DsHistory history, Duration margin, Instant now) {
+            JournalState.DsHistory history, Duration margin, Instant now) {
         String z = Names.canonical(zone);
         switch (ds.status()) {
             case UNKNOWN -> {

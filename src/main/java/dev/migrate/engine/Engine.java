@@ -34,6 +34,7 @@ public final class Engine {
 
     private final Plan plan;
     private final DnsProvider provider;
+    private final DnsProvider movingTo;
     private final StateStore store;
     private final Clock clock;
     private final Sleeper sleeper;
@@ -47,6 +48,7 @@ public final class Engine {
             String planDigest) {
         this.plan = ws.plan();
         this.provider = ws.provider();
+        this.movingTo = ws.movingTo();
         this.store = store;
         this.clock = clock;
         this.sleeper = sleeper;
@@ -78,8 +80,9 @@ public final class Engine {
         try (Ledger ledger = Ledger.open(store, "apply")) {
             LiveZones live = new LiveZones(plan, provider);
             JournaledWriter writer = new JournaledWriter(live, ledger, listener, sleeper);
+            MoveTarget moving = MoveTarget.open(plan, timeline, movingTo, ledger, listener, sleeper);
             List<String> notes = new ArrayList<>();
-            writer.recover(notes);
+            recover(ledger, writer, moving, notes);
             Due first = Scheduler.due(timeline, Progress.of(timeline, ledger.state()), clock.instant(), o.onlyPhase());
             if (first instanceof Due.RollbackUnfinished) {
                 notes.add("a rollback was started and did not finish: run 'migrate rollback' to finish it");
@@ -103,7 +106,7 @@ public final class Engine {
                     break;
                 }
                 if (!(due instanceof Due.Run run)) break;
-                PhaseResult r = runPhase(run.phase(), ledger, live, writer, o.force());
+                PhaseResult r = runPhase(run.phase(), ledger, live, writer, moving, o.force());
                 results.add(r);
                 if (!r.done()) {
                     verdict = r.outcome().verdict();
@@ -120,13 +123,13 @@ public final class Engine {
         }
     }
 
-    private PhaseResult runPhase(ScheduledPhase p, Ledger ledger, LiveZones live, JournaledWriter writer, boolean force)
-            throws IOException {
+    private PhaseResult runPhase(ScheduledPhase p, Ledger ledger, LiveZones live, JournaledWriter writer,
+            MoveTarget moving, boolean force) throws IOException {
         if (p.spec().approvalRequired()) {
             Optional<String> missing = approvalMissing(ledger.state(), p.id());
             if (missing.isPresent()) return new PhaseResult(p.id(), p.action(), new PhaseOutcome.Blocked(missing.get()));
         }
-        PhaseRun run = new PhaseRun(p, plan, timeline, ledger, live, writer, probes, listener, clock, force);
+        PhaseRun run = new PhaseRun(p, plan, timeline, ledger, live, writer, probes, listener, clock, force).moving(moving);
         PhaseAction action = Actions.of(p.action());
         try {
             return new PhaseResult(p.id(), p.action(), action.run(run));
@@ -175,9 +178,11 @@ public final class Engine {
         try (Ledger ledger = Ledger.open(store, "rollback")) {
             LiveZones live = new LiveZones(plan, provider);
             JournaledWriter writer = new JournaledWriter(live, ledger, listener, sleeper);
+            MoveTarget moving = MoveTarget.open(plan, timeline, movingTo, ledger, listener, sleeper);
             List<String> notes = new ArrayList<>();
-            writer.recover(notes);
-            List<dev.migrate.dns.RRsetChange> undone = Rollback.run(ledger, live, writer, listener, force);
+            recover(ledger, writer, moving, notes);
+            List<dev.migrate.dns.RRsetChange> undone = moving == null ? Rollback.run(ledger, live, writer, listener, force)
+                    : Rollback.run(ledger, routes(ledger.state(), live, writer, moving), listener, force);
             String msg = undone.isEmpty() ? "nothing to roll back" : undone.size() + " RRset change(s) undone";
             return new RunReport(List.of(new PhaseResult(Event.ROLLBACK_PHASE, null, new PhaseOutcome.Done(msg, undone))),
                     Verdict.OK, null, null, notes);
@@ -250,6 +255,27 @@ public final class Engine {
     public boolean needsApproval(String phase) throws EngineException {
         ScheduledPhase p = timeline.phase(phase).orElseThrow();
         return p.spec().approvalRequired() && approvalMissing(journal(), phase).isPresent();
+    }
+
+    // ------------------------------------------------------------------ a provider move's two providers
+
+    /** Settles what a dead run left, each pending batch at the provider it was written to. */
+    private static void recover(Ledger ledger, JournaledWriter writer, MoveTarget moving, List<String> notes)
+            throws IOException, EngineException {
+        if (moving == null) {
+            writer.recover(notes);
+            return;
+        }
+        writer.recover(notes, b -> !moving.wrote(b, ledger.state()));
+        moving.writer().recover(notes, b -> moving.wrote(b, ledger.state()));
+    }
+
+    /** Each batch to the provider it was written to: copy-zone's to the new one, the rest to the plan's. */
+    static java.util.function.Function<dev.migrate.state.Batch, Rollback.Route> routes(JournalState st, LiveZones live,
+            JournaledWriter writer, MoveTarget moving) {
+        Rollback.Route old = new Rollback.Route(live, writer);
+        Rollback.Route to = new Rollback.Route(moving.live(), moving.writer());
+        return b -> moving.wrote(b, st) ? to : old;
     }
 
     // ------------------------------------------------------------------ edges

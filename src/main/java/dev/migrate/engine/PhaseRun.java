@@ -34,6 +34,7 @@ public final class PhaseRun {
     private final EngineListener listener;
     private final Clock clock;
     private final boolean force;
+    private MoveTarget moving;
 
     PhaseRun(ScheduledPhase phase, Plan plan, Timeline timeline, Ledger ledger, LiveZones live, JournaledWriter writer,
             Probes probes, EngineListener listener, Clock clock, boolean force) {
@@ -47,6 +48,12 @@ public final class PhaseRun {
         this.listener = listener;
         this.clock = clock;
         this.force = force;
+    }
+
+    /** The new provider of the plan's move, for this run (null when the plan moves nothing). */
+    PhaseRun moving(MoveTarget target) {
+        this.moving = target;
+        return this;
     }
 
     public ScheduledPhase phase() {
@@ -116,9 +123,48 @@ public final class PhaseRun {
         writer.write(phase.id(), changes);
     }
 
-    /** Undoes every committed change (confirm's fallback). */
+    /** Undoes every committed change (confirm's fallback), each at the provider it was written to. */
     public List<RRsetChange> rollback() throws IOException, EngineException {
-        return Rollback.run(ledger, live, writer, listener, false);
+        if (moving == null) return Rollback.run(ledger, live, writer, listener, false);
+        return Rollback.run(ledger, Engine.routes(ledger.state(), live, writer, moving), listener, false);
+    }
+
+    // ------------------------------------------------------------------ a provider move
+
+    /** The probes of a provider move: the comparison on the new nameservers, the delegation at the parent. */
+    public MoveProbes moveProbes() {
+        return probes.move();
+    }
+
+    /** Where a waiting probe reports its rounds (a live line on a terminal). */
+    public PropagationCheck.Listener progress() {
+        return listener.progress();
+    }
+
+    /**
+     * The new provider of the plan's move.
+     *
+     * @throws EngineException when the plan has a move but the engine was given no new provider (a bug)
+     */
+    public MoveTarget newProvider() throws EngineException {
+        if (moving == null) {
+            throw new EngineException(Verdict.FAILURE, "phase " + phase.id() + " needs the new provider of move.to,"
+                    + " and this run has none open");
+        }
+        return moving;
+    }
+
+    /** intent -> new provider -> commit for every batch of these changes (copy-zone). */
+    public void writeToNewProvider(List<RRsetChange> changes) throws IOException, EngineException {
+        newProvider().write(phase.id(), changes);
+    }
+
+    /** Journals what a move saw at the parent: the DS appearing or going, the delegation seen everywhere. */
+    public void observed(Entry fact) throws IOException {
+        if (!(fact instanceof Entry.DsSeen) && !(fact instanceof Entry.DelegationSeen)) {
+            throw new IllegalArgumentException("not an observation: " + fact);
+        }
+        ledger.append(fact);
     }
 
     /** Waits, up to the phase's timeout, until every authoritative address serves {@code expect}. */

@@ -12,4 +12,9 @@ public interface Probes {
     PropagationCheck propagation(Plan plan, PhaseSpec phase, Map<String, ZoneSnapshot> live);
 
     ServiceChecks checks();
+
+    /** A provider move's probes (comparison on the new servers, delegation at the parent); real time by default. */
+    default MoveProbes move() {
+        return new MoveProbes(java.time.Clock.systemUTC(), dev.migrate.support.Sleeper.REAL);
+    }
 }

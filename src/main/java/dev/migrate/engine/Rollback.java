@@ -31,7 +31,17 @@ final class Rollback {
         return would;
     }
 
+    /** Where a batch is read back and undone: the provider it was written to, and its journaled writer. */
+    record Route(LiveZones live, JournaledWriter writer) {}
+
     static List<RRsetChange> run(Ledger ledger, LiveZones live, JournaledWriter writer, EngineListener listener,
+            boolean force) throws IOException, EngineException {
+        Route only = new Route(live, writer);
+        return run(ledger, b -> only, listener, force);
+    }
+
+    /** The same, each batch undone through {@code route.apply(batch)} (a provider move writes to two providers). */
+    static List<RRsetChange> run(Ledger ledger, java.util.function.Function<Batch, Route> route, EngineListener listener,
             boolean force) throws IOException, EngineException {
         JournalState st = ledger.state();
         List<Batch> undo = new ArrayList<>(st.undoable());
@@ -42,8 +52,9 @@ final class Rollback {
         List<RRsetChange> done = new ArrayList<>();
         for (Batch b : undo) {
             ZoneSnapshot now;
+            Route to = route.apply(b);
             try {
-                now = live.read(b.zone(), b.changes().stream().map(RRsetChange::key).toList());
+                now = to.live().read(b.zone(), b.changes().stream().map(RRsetChange::key).toList());
             } catch (ProviderException e) {
                 ledger.append(new Entry.RollbackFailed(e.getMessage()));
                 throw new EngineException(Verdict.FAILURE, e.getMessage() + "; rollback stopped, run it again");
@@ -69,7 +80,7 @@ final class Rollback {
                 ledger.append(new Entry.Forced(Event.ROLLBACK_PHASE, String.join("; ", changedBySomeoneElse)));
             }
             // An empty inverse writes nothing but records that this batch is undone, so a later rollback skips it.
-            writer.undo(b, inverse);
+            to.writer().undo(b, inverse);
             done.addAll(inverse);
         }
         ledger.append(new Entry.RollbackFinished(done.size()));

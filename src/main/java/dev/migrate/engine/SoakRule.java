@@ -56,7 +56,7 @@ public final class SoakRule {
                 + facts.parentNsTtl() + " s, the old zone's NS TTL " + facts.oldChildNsTtl() + " s, and the margin "
                 + Durations.human(facts.margin()) + "; until then resolvers may still ask the old servers";
         if (force) return new Gate.Open(List.of(why));
-        return new Gate.HeldUntil(at, "release-old " + why + ". apply runs it once that time has come (--force"
-                + " overrides, and the journal records it)");
+        return new Gate.HeldUntil(at, why + ". apply runs release-old once that time has come (--force overrides, and"
+                + " the journal records it)");
     }
 }

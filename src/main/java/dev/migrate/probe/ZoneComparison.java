@@ -121,6 +121,28 @@ public final class ZoneComparison {
         return new Outcome(r.settled(), r.settledAt(), last, r.rounds(), summary);
     }
 
+    /**
+     * The DNSKEY RRset the new servers serve at the apex (presentation form), from the first address that
+     * answers it with authority; empty when none does (the zone is not signed there, or nothing answered:
+     * either way no key to match a DS against).
+     */
+    public List<String> apexKeys() throws InterruptedException {
+        try (DnsQueries dns = new DnsQueries(settings.queryTimeout(), settings.tries(), settings.maxInFlight())) {
+            for (NameServer ns : servers) {
+                DnsQueries.Reply r;
+                try {
+                    r = dns.query(ns.address(), Names.toName(zone), Type.DNSKEY, false).get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    continue;
+                }
+                if (Answers.unusable(r) != null) continue;
+                return Answers.records(r.message(), Names.toName(zone), Type.DNSKEY).stream()
+                        .map(org.xbill.DNS.Record::rdataToString).toList();
+            }
+        }
+        return List.of();
+    }
+
     /** One round over every address. */
     public Sweep compareOnce(Collection<RRset> expected) throws InterruptedException {
         return sweep(ZoneAnswers.layout(zone, expected));

@@ -11,6 +11,7 @@ import dev.migrate.engine.SafetyGate.Gate;
 import dev.migrate.plan.MoveSpec;
 import dev.migrate.probe.ParentView;
 import dev.migrate.provider.Capabilities;
+import dev.migrate.state.JournalState;
 import dev.migrate.testing.Zones;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
@@ -175,7 +176,7 @@ class MoveRulesTest {
 
         @Test
         void noDsNoQuestion() {
-            assertThat(DnssecRule.beforeDelegate(ZONE, null, NONE, List.of(), DnssecRule.DsHistory.NEVER_SEEN, MARGIN, NOW))
+            assertThat(DnssecRule.beforeDelegate(ZONE, null, NONE, List.of(), JournalState.DsHistory.NEVER_SEEN, MARGIN, NOW))
                     .isEqualTo(new Gate.Open(List.of()));
         }
 
@@ -183,7 +184,7 @@ class MoveRulesTest {
         void aDsOverAnUnsignedNewZoneIsRefusedWhateverThePlanSays() throws Exception {
             ParentView.Ds ds = dsFor(key());
             for (MoveSpec.Dnssec p : new MoveSpec.Dnssec[] {null, MoveSpec.Dnssec.REMOVE_DS_FIRST, MoveSpec.Dnssec.SAME_KEYS}) {
-                Gate g = DnssecRule.beforeDelegate(ZONE, p, ds, List.of(), DnssecRule.DsHistory.NEVER_SEEN, MARGIN, NOW);
+                Gate g = DnssecRule.beforeDelegate(ZONE, p, ds, List.of(), JournalState.DsHistory.NEVER_SEEN, MARGIN, NOW);
                 assertThat(g).as("policy %s", p).isInstanceOf(Gate.Refused.class);
                 assertThat(((Gate.Refused) g).why()).contains("does not sign the zone").contains("SERVFAIL");
             }
@@ -193,7 +194,7 @@ class MoveRulesTest {
         void aDsWhileThePlanDoesNotSayHowIsRefused() throws Exception {
             DNSKEYRecord k = key();
             Gate g = DnssecRule.beforeDelegate(ZONE, null, dsFor(k), List.of(k.rdataToString()),
-                    DnssecRule.DsHistory.NEVER_SEEN, MARGIN, NOW);
+                    JournalState.DsHistory.NEVER_SEEN, MARGIN, NOW);
             assertThat(((Gate.Refused) g).why()).contains("the plan does not say how").contains("remove-ds-first")
                     .contains("same-keys");
         }
@@ -202,10 +203,10 @@ class MoveRulesTest {
         void removeDsFirstWaitsForTheDsToGoAndThenForItsTtl() throws Exception {
             DNSKEYRecord k = key();
             Gate present = DnssecRule.beforeDelegate(ZONE, MoveSpec.Dnssec.REMOVE_DS_FIRST, dsFor(k), List.of(k.rdataToString()),
-                    DnssecRule.DsHistory.NEVER_SEEN, MARGIN, NOW);
+                    JournalState.DsHistory.NEVER_SEEN, MARGIN, NOW);
             assertThat(((Gate.Refused) present).why()).contains("remove it at the registrar");
             Instant gone = NOW.minusSeconds(3600);
-            DnssecRule.DsHistory h = new DnssecRule.DsHistory(86400, gone);
+            JournalState.DsHistory h = new JournalState.DsHistory(86400, gone);
             Gate held = DnssecRule.beforeDelegate(ZONE, MoveSpec.Dnssec.REMOVE_DS_FIRST, NONE, List.of(), h, MARGIN, NOW);
             Instant until = gone.plusSeconds(86400).plus(MARGIN);
             assertThat(held).isInstanceOf(Gate.HeldUntil.class);
@@ -220,10 +221,10 @@ class MoveRulesTest {
             DNSKEYRecord k = key();
             DNSKEYRecord other = key();
             assertThat(DnssecRule.beforeDelegate(ZONE, MoveSpec.Dnssec.SAME_KEYS, dsFor(k),
-                    List.of(other.rdataToString(), k.rdataToString()), DnssecRule.DsHistory.NEVER_SEEN, MARGIN, NOW))
+                    List.of(other.rdataToString(), k.rdataToString()), JournalState.DsHistory.NEVER_SEEN, MARGIN, NOW))
                     .isEqualTo(new Gate.Open(List.of()));
             Gate g = DnssecRule.beforeDelegate(ZONE, MoveSpec.Dnssec.SAME_KEYS, dsFor(k), List.of(other.rdataToString()),
-                    DnssecRule.DsHistory.NEVER_SEEN, MARGIN, NOW);
+                    JournalState.DsHistory.NEVER_SEEN, MARGIN, NOW);
             assertThat(((Gate.Refused) g).why()).contains("none of its records matches a DNSKEY the new servers serve");
         }
 
@@ -231,7 +232,7 @@ class MoveRulesTest {
         void anUnknownDsStopsTheDelegation() {
             ParentView.Ds unknown = new ParentView.Ds(ParentView.Ds.Status.UNKNOWN, -1, List.of(), "no usable DS answer");
             assertThat(DnssecRule.beforeDelegate(ZONE, MoveSpec.Dnssec.REMOVE_DS_FIRST, unknown, List.of(),
-                    DnssecRule.DsHistory.NEVER_SEEN, MARGIN, NOW)).isInstanceOf(Gate.Refused.class);
+                    JournalState.DsHistory.NEVER_SEEN, MARGIN, NOW)).isInstanceOf(Gate.Refused.class);
         }
     }
 }
