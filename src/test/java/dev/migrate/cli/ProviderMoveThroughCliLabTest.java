@@ -48,6 +48,11 @@ class ProviderMoveThroughCliLabTest {
     Path dir;
 
     Path plan(DelegationLab lab, Instant cutover) throws Exception {
+        return plan(lab, cutover, "");
+    }
+
+    /** @param moreMove extra lines of the move: block (indented two spaces) */
+    Path plan(DelegationLab lab, Instant cutover, String moreMove) throws Exception {
         Files.writeString(dir.resolve("old.secret"), lab.oldProvider().key().secret() + "\n");
         Files.writeString(dir.resolve("pdns.key"), lab.newProvider().apiKey() + "\n");
         Path plan = dir.resolve("shop-move.yaml");
@@ -68,6 +73,7 @@ class ProviderMoveThroughCliLabTest {
                   nameservers: [ns1.new-dns.test., ns2.new-dns.test.]
                   servers: ["%s", "%s"]
                   parent: ["%s"]
+                %s
                 phases:
                   - { id: copy,      at: T-1m, action: copy-zone }
                   - { id: same,      at: T-1m, action: compare, timeout: 3s }
@@ -76,7 +82,7 @@ class ProviderMoveThroughCliLabTest {
                   - { id: release,   at: T,    action: release-old }
                 """.formatted(cutover, lab.oldProvider().port(), lab.oldProvider().key().name(),
                 lab.oldProvider().key().algorithm(), lab.newProvider().apiUrl(), lab.newServerAddress(),
-                lab.addressOf("ns2.new-dns.test.").getHostAddress(), lab.parentAddress()));
+                lab.addressOf("ns2.new-dns.test.").getHostAddress(), lab.parentAddress(), moreMove));
         return plan;
     }
 
@@ -173,6 +179,33 @@ class ProviderMoveThroughCliLabTest {
             assertThat(served(lab.oldProvider().port(), "www.shop.test.", Type.A)).containsExactly("192.0.2.10");
             assertThat(served(lab.oldProvider().port(), "shop.test.", Type.NS))
                     .containsExactlyInAnyOrder("ns1.old-dns.test.", "ns2.old-dns.test.");
+        }
+    }
+
+    @Test
+    void aDsAtTheParentStopsTheDelegationUntilThePlanSaysHowAndRemoveDsFirstWaitsOutItsTtl() throws Exception {
+        try (DelegationLab lab = DelegationLab.builder().records(RECORDS).start()) {
+            lab.addDs("12345 13 2 " + "AB".repeat(32), 3);
+            Path plan = plan(lab, Instant.now());
+            assertThat(apply(plan, "copy").code()).isZero();
+            assertThat(apply(plan, "same").code()).isZero();
+            Cli.Run unsaid = apply(plan, "delegate");
+            assertThat(unsaid.code()).as(unsaid.all()).isEqualTo(4);
+            // The new provider does not sign the zone: whatever the plan says, the DS must go first.
+            assertThat(unsaid.all()).contains("the parent holds a DS for shop.test. (TTL 3 s) and the new provider does not"
+                    + " sign the zone").contains("SERVFAIL");
+
+            plan = plan(lab, Instant.now(), "  dnssec: remove-ds-first");
+            assertThat(apply(plan, "delegate").code()).isEqualTo(4);
+            lab.removeDs();
+            Cli.Run held = apply(plan, "delegate");
+            assertThat(held.code()).as(held.all()).isEqualTo(4);
+            assertThat(held.all()).contains("delegate waits until").contains("was last served with TTL 3 s");
+            Instant until = Instant.parse(find(held.all(), "delegate waits until (\\S+) "));
+            Thread.sleep(Math.max(0, Duration.between(Instant.now(), until).toMillis() + 200));
+            Cli.Run go = apply(plan, "delegate");
+            assertThat(go.code()).as(go.all()).isZero();
+            assertThat(go.out()).contains("set the NS of shop.test. to");
         }
     }
 
