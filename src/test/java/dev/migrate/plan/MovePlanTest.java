@@ -2,7 +2,6 @@ package dev.migrate.plan;
 
 import static dev.migrate.plan.PlanLoaderTest.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.migrate.provider.powerdns.PowerDnsProviderFactory;
 import dev.migrate.provider.zonefile.ZoneFileProviderFactory;
@@ -45,15 +44,11 @@ class MovePlanTest {
     }
 
     static List<PlanError> errors(String yaml) {
-        PlanException e = catchThrowableOfType(PlanException.class, () -> load(yaml));
-        assertThat(e).as("the plan should have been rejected:%n%s", yaml).isNotNull();
-        return e.errors();
+        return PlanLoaderTest.errors(LOADER, yaml);
     }
 
     static PlanError onlyError(String yaml, int line, int column, String... fragments) {
-        List<PlanError> errs = errors(yaml);
-        assertThat(errs).as("errors").hasSize(1);
-        return assertError(errs.get(0), line, column, fragments);
+        return PlanLoaderTest.onlyError(LOADER, yaml, line, column, fragments);
     }
 
     @Test
