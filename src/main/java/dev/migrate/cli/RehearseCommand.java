@@ -172,6 +172,11 @@ public final class RehearseCommand implements Callable<Integer> {
             case CONFIRM -> "waits until every nameserver serves the new records; rolls back if they do not";
             case RESTORE_TTL -> "puts the TTLs back up";
             case RUN -> "runs the plan's command (the rehearsal only simulates it)";
+            case COPY_ZONE -> "copies the zone to the new provider";
+            case COMPARE -> "checks that every new nameserver serves exactly the old zone";
+            case DELEGATE -> "the delegation moves to the new nameservers at the registrar";
+            case AWAIT_DELEGATION -> "waits until every parent server delegates to the new nameservers";
+            case RELEASE_OLD -> "lets go of the old provider once the old delegation has run out of every cache";
         };
     }
 

@@ -71,4 +71,9 @@ public final class DefaultProbes implements Probes {
     public Commands commands() {
         return commands;
     }
+
+    @Override
+    public MoveProbes move() {
+        return new MoveProbes(clock, sleeper);
+    }
 }

@@ -58,6 +58,7 @@ public final class Engine {
 
     private final Plan plan;
     private final DnsProvider provider;
+    private final DnsProvider movingTo;
     private final StateStore store;
     private final Clock clock;
     private final Sleeper sleeper;
@@ -79,6 +80,7 @@ public final class Engine {
         this.notifier = notifier;
         this.plan = ws.plan();
         this.provider = ws.provider();
+        this.movingTo = ws.movingTo();
         this.store = store;
         this.clock = clock;
         this.sleeper = sleeper;
@@ -112,16 +114,17 @@ public final class Engine {
             EngineListener listener = told.listener();
             LiveZones live = new LiveZones(plan, provider);
             JournaledWriter writer = new JournaledWriter(live, ledger, listener, sleeper);
+            MoveTarget moving = MoveTarget.open(plan, timeline, movingTo, ledger, listener, sleeper);
             List<String> notes = new ArrayList<>();
-            writer.recover(notes);
+            recover(ledger, writer, moving, notes);
             Due first = Scheduler.due(timeline, Progress.of(timeline, ledger.state()), clock.instant(), o.onlyPhase());
             if (first instanceof Due.RollbackUnfinished) {
                 notes.add("a rollback was started and did not finish: run 'migrate rollback' to finish it");
                 return new RunReport(List.of(), Verdict.BLOCKED, null, null, notes);
             }
             if (first instanceof Due.RestoreAfterRollback r) {
-                PhaseResult restored = runPhase(restoreAfterRollback(r.at()), ledger, live, writer, new Options(false, null, false),
-                        false, listener);
+                PhaseResult restored = runPhase(restoreAfterRollback(r.at()), ledger, live, writer, moving,
+                        new Options(false, null, false), false, listener);
                 listener.event(new EngineEvent.PhaseEnded(restored));
                 Optional<Scheduler.Next> next = Scheduler.next(timeline, Progress.of(timeline, ledger.state()));
                 return new RunReport(List.of(restored), restored.outcome().verdict(), next.map(Scheduler.Next::id).orElse(null),
@@ -148,7 +151,7 @@ public final class Engine {
                     break;
                 }
                 if (!(due instanceof Due.Run run)) break;
-                PhaseResult r = runPhase(run.phase(), ledger, live, writer, o, o.onlyPhase() != null, listener);
+                PhaseResult r = runPhase(run.phase(), ledger, live, writer, moving, o, o.onlyPhase() != null, listener);
                 results.add(r);
                 listener.event(new EngineEvent.PhaseEnded(r));
                 if (!r.done()) {
@@ -166,14 +169,14 @@ public final class Engine {
         }
     }
 
-    private PhaseResult runPhase(ScheduledPhase p, Ledger ledger, LiveZones live, JournaledWriter writer, Options o,
-            boolean named, EngineListener listener) throws IOException {
+    private PhaseResult runPhase(ScheduledPhase p, Ledger ledger, LiveZones live, JournaledWriter writer,
+            MoveTarget moving, Options o, boolean named, EngineListener listener) throws IOException {
         if (p.spec().approvalRequired()) {
             Optional<String> missing = approvalMissing(ledger.state(), p.id());
             if (missing.isPresent()) return new PhaseResult(p.id(), p.action(), new PhaseOutcome.Blocked(missing.get()));
         }
         PhaseRun run = new PhaseRun(p, plan, timeline, ledger, live, writer, probes, listener, clock, o, named,
-                spec -> revertCheck(spec, live));
+                spec -> revertCheck(spec, live)).moving(moving);
         PhaseAction action = Actions.of(p.action());
         try {
             return new PhaseResult(p.id(), p.action(), action.run(run));
@@ -224,7 +227,7 @@ public final class Engine {
         requirePhase(o.toPhase());
         if (o.dryRun()) {
             JournalState st = journal();
-            List<dev.migrate.dns.RRsetChange> would = Rollback.preview(Rollback.scope(st, swapsToUndo(st, o.toPhase())));
+            List<dev.migrate.dns.RRsetChange> would = Rollback.preview(Rollback.scope(st, swapsToUndo(st, o.toPhase()), timeline));
             String msg = would.isEmpty() ? "nothing to roll back" : would.size() + " RRset change(s) would be undone, newest first";
             return new RunReport(List.of(new PhaseResult(Event.ROLLBACK_PHASE, null, new PhaseOutcome.WouldRun(msg, would))),
                     Verdict.OK, null, null, List.of());
@@ -234,11 +237,14 @@ public final class Engine {
             EngineListener listener = told.listener();
             LiveZones live = new LiveZones(plan, provider);
             JournaledWriter writer = new JournaledWriter(live, ledger, listener, sleeper);
+            MoveTarget moving = MoveTarget.open(plan, timeline, movingTo, ledger, listener, sleeper);
             List<String> notes = new ArrayList<>();
-            writer.recover(notes);
+            recover(ledger, writer, moving, notes);
             JournalState st = ledger.state();
             Set<String> swaps = swapsToUndo(st, o.toPhase());
-            Rollback.Result r = Rollback.run(timeline, ledger, live, writer, listener, o.force(), Rollback.scope(st, swaps),
+            java.util.function.Function<dev.migrate.state.Batch, Rollback.Route> route = moving == null
+                    ? b -> new Rollback.Route(live, writer) : routes(st, live, writer, moving);
+            Rollback.Result r = Rollback.run(timeline, ledger, route, listener, o.force(), Rollback.scope(st, swaps, timeline),
                     revertCheck(revertSpec(st, swaps), live), o.restoreAfter(), clock.instant());
             List<PhaseResult> results = new ArrayList<>();
             Verdict verdict = Verdict.OK;
@@ -251,7 +257,7 @@ public final class Engine {
                 results.add(new PhaseResult(Event.ROLLBACK_PHASE, null, out));
                 verdict = out.verdict();
                 if (r.restoreAt() != null && !r.restoreAt().isAfter(clock.instant()) && verdict == Verdict.OK) {
-                    PhaseResult restored = runPhase(restoreAfterRollback(r.restoreAt()), ledger, live, writer,
+                    PhaseResult restored = runPhase(restoreAfterRollback(r.restoreAt()), ledger, live, writer, moving,
                             new Options(false, null, false), false, listener);
                     results.add(restored);
                     verdict = restored.outcome().verdict();
@@ -286,7 +292,9 @@ public final class Engine {
         Set<String> out = new java.util.LinkedHashSet<>();
         boolean after = toPhase == null;
         for (ScheduledPhase p : timeline.phases()) {
-            if (after && p.action() == dev.migrate.plan.Action.SWAP) out.add(p.id());
+            // The swap steps, and a provider move's copy (rolled back before the delegation, the copy goes).
+            boolean undone = p.action() == dev.migrate.plan.Action.SWAP || p.action() == dev.migrate.plan.Action.COPY_ZONE;
+            if (after && undone) out.add(p.id());
             if (p.id().equals(toPhase)) {
                 if (!st.isDone(toPhase)) {
                     throw new EngineException(Verdict.INVALID, "--to " + toPhase + ": that phase has not run; phases done are "
@@ -414,6 +422,27 @@ public final class Engine {
     public boolean needsApproval(String phase) throws EngineException {
         ScheduledPhase p = timeline.phase(phase).orElseThrow();
         return p.spec().approvalRequired() && approvalMissing(journal(), phase).isPresent();
+    }
+
+    // ------------------------------------------------------------------ a provider move's two providers
+
+    /** Settles what a dead run left, each pending batch at the provider it was written to. */
+    private static void recover(Ledger ledger, JournaledWriter writer, MoveTarget moving, List<String> notes)
+            throws IOException, EngineException {
+        if (moving == null) {
+            writer.recover(notes);
+            return;
+        }
+        writer.recover(notes, b -> !moving.wrote(b, ledger.state()));
+        moving.writer().recover(notes, b -> moving.wrote(b, ledger.state()));
+    }
+
+    /** Each batch to the provider it was written to: copy-zone's to the new one, the rest to the plan's. */
+    static java.util.function.Function<dev.migrate.state.Batch, Rollback.Route> routes(JournalState st, LiveZones live,
+            JournaledWriter writer, MoveTarget moving) {
+        Rollback.Route old = new Rollback.Route(live, writer);
+        Rollback.Route to = new Rollback.Route(moving.live(), moving.writer(), false);
+        return b -> moving.wrote(b, st) ? to : old;
     }
 
     // ------------------------------------------------------------------ edges

@@ -146,7 +146,13 @@ public final class JournaledWriter {
 
     /** Crash recovery: settles every intent a dead run left without commit or abort. Notes go to {@code notes}. */
     public void recover(List<String> notes) throws IOException, EngineException {
+        recover(notes, b -> true);
+    }
+
+    /** The same for the pending batches {@code mine} says went to this writer's provider (a provider move has two). */
+    public void recover(List<String> notes, java.util.function.Predicate<Batch> mine) throws IOException, EngineException {
         for (Batch b : ledger.state().pending()) {
+            if (!mine.test(b)) continue;
             boolean after;
             boolean before;
             try {

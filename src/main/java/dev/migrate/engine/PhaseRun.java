@@ -39,6 +39,7 @@ public final class PhaseRun {
     private final Long originalTtl;
     private final boolean named;
     private final java.util.function.Function<dev.migrate.plan.PhaseSpec, Rollback.RevertCheck> revertCheck;
+    private MoveTarget moving;
 
     PhaseRun(ScheduledPhase phase, Plan plan, Timeline timeline, Ledger ledger, LiveZones live, JournaledWriter writer,
             Probes probes, EngineListener listener, Clock clock, Engine.Options options, boolean named,
@@ -56,6 +57,12 @@ public final class PhaseRun {
         this.force = options.force();
         this.originalTtl = options.originalTtl();
         this.revertCheck = revertCheck;
+    }
+
+    /** The new provider of the plan's move, for this run (null when the plan moves nothing). */
+    PhaseRun moving(MoveTarget target) {
+        this.moving = target;
+        return this;
     }
 
     public ScheduledPhase phase() {
@@ -149,13 +156,54 @@ public final class PhaseRun {
     /**
      * Takes back {@code swaps} (confirm's fallback), keeping the lowered TTLs, confirms the revert under this
      * phase's timeout, and schedules the TTLs' return. Returns what was undone and how it is served, in words.
+     * Each batch is undone at the provider it was written to.
      */
     public Reverted rollback(java.util.Set<String> swaps) throws IOException, EngineException {
-        Rollback.Result r = Rollback.run(timeline, ledger, live, writer, listener, false,
-                Rollback.scope(ledger.state(), swaps), revertCheck.apply(phase.spec()),
+        java.util.function.Function<dev.migrate.state.Batch, Rollback.Route> route = moving == null
+                ? b -> new Rollback.Route(live, writer) : Engine.routes(ledger.state(), live, writer, moving);
+        Rollback.Result r = Rollback.run(timeline, ledger, route, listener, false,
+                Rollback.scope(ledger.state(), swaps, timeline), revertCheck.apply(phase.spec()),
                 dev.migrate.engine.Engine.RollbackOptions.DEFAULT_RESTORE_AFTER, now());
         return new Reverted(r.undone(), r.live() == null || r.live().live(), r.servedAt(plan.ttl().lowered()),
                 r.live() == null ? "" : r.live().summary() + problems(r.live()), r.restoreAt());
+    }
+
+    // ------------------------------------------------------------------ a provider move
+
+    /** The probes of a provider move: the comparison on the new nameservers, the delegation at the parent. */
+    public MoveProbes moveProbes() {
+        return probes.move();
+    }
+
+    /** Where a waiting probe reports its rounds (a live line on a terminal). */
+    public PropagationCheck.Listener progress() {
+        return listener.progress();
+    }
+
+    /**
+     * The new provider of the plan's move.
+     *
+     * @throws EngineException when the plan has a move but the engine was given no new provider (a bug)
+     */
+    public MoveTarget newProvider() throws EngineException {
+        if (moving == null) {
+            throw new EngineException(Verdict.FAILURE, "phase " + phase.id() + " needs the new provider of move.to,"
+                    + " and this run has none open");
+        }
+        return moving;
+    }
+
+    /** intent -> new provider -> commit for every batch of these changes (copy-zone). */
+    public void writeToNewProvider(List<RRsetChange> changes) throws IOException, EngineException {
+        newProvider().write(phase.id(), changes);
+    }
+
+    /** Journals what a move saw at the parent: the DS appearing or going, the delegation seen everywhere. */
+    public void observed(Entry fact) throws IOException {
+        if (!(fact instanceof Entry.DsSeen) && !(fact instanceof Entry.DelegationSeen)) {
+            throw new IllegalArgumentException("not an observation: " + fact);
+        }
+        ledger.append(fact);
     }
 
     /**

@@ -22,4 +22,9 @@ public interface Probes {
         return r -> new Commands.Outcome(null, false, "this engine runs no commands", java.time.Duration.ZERO,
                 Commands.Captured.NONE, Commands.Captured.NONE, false);
     }
+
+    /** A provider move's probes (comparison on the new servers, delegation at the parent); real time by default. */
+    default MoveProbes move() {
+        return new MoveProbes(java.time.Clock.systemUTC(), dev.migrate.support.Sleeper.REAL);
+    }
 }

@@ -57,18 +57,27 @@ final class Rollback {
     }
 
     /**
-     * The forward batches a rollback of {@code swaps} takes back: every committed batch from the first of
-     * theirs on (a restore-ttl that came after them too), newest first. Lower-ttl's batches come before any
-     * swap and stay: the lowering remains in force.
+     * The forward batches a rollback of {@code phases} (swap steps, a provider move's copy) takes back: their
+     * batches and every committed batch after the first of them (a restore-ttl that came after them too),
+     * newest first. {@code keep} (lower-ttl) is never taken back: the lowering stays in force.
      */
-    static List<Batch> scope(JournalState st, Set<String> swaps) {
+    static List<Batch> scope(JournalState st, Set<String> phases, Set<String> keep) {
         List<Batch> undoable = st.undoable();
         long from = Long.MAX_VALUE;
-        for (Batch b : undoable) if (swaps.contains(b.phase())) from = Math.min(from, b.intent().seq());
+        for (Batch b : undoable) if (phases.contains(b.phase())) from = Math.min(from, b.intent().seq());
         List<Batch> out = new ArrayList<>();
-        for (Batch b : undoable) if (b.intent().seq() >= from) out.add(b);
+        for (Batch b : undoable) {
+            if (!keep.contains(b.phase()) && (phases.contains(b.phase()) || b.intent().seq() >= from)) out.add(b);
+        }
         Collections.reverse(out);
         return out;
+    }
+
+    /** The scope of a rollback of {@code phases} in this timeline (its lower-ttl phases kept). */
+    static List<Batch> scope(JournalState st, Set<String> phases, Timeline timeline) {
+        Set<String> keep = new java.util.HashSet<>();
+        timeline.all(dev.migrate.plan.Action.LOWER_TTL).forEach(p -> keep.add(p.id()));
+        return scope(st, phases, keep);
     }
 
     /** What a rollback of this scope would put back, newest first; writes nothing. */
@@ -79,6 +88,18 @@ final class Rollback {
     }
 
     /**
+     * Where a batch is read back and undone: the provider it was written to, and its journaled writer.
+     *
+     * @param confirmed the revert is then confirmed on the plan's authoritative servers (the plan's provider);
+     *                  a provider move's new provider, not yet delegated to, is only read back
+     */
+    record Route(LiveZones live, JournaledWriter writer, boolean confirmed) {
+        Route(LiveZones live, JournaledWriter writer) {
+            this(live, writer, true);
+        }
+    }
+
+    /**
      * Undoes {@code scope} (newest first), confirms the reverted data, and schedules the TTLs' return
      * {@code restoreAfter} from now while a lowering is in force. Returns an empty result when there was
      * nothing to do.
@@ -86,6 +107,14 @@ final class Rollback {
     static Result run(Timeline timeline, Ledger ledger, LiveZones live, JournaledWriter writer, EngineListener listener,
             boolean force, List<Batch> scope, RevertCheck check, java.time.Duration restoreAfter, Instant now)
             throws IOException, EngineException {
+        Route only = new Route(live, writer);
+        return run(timeline, ledger, b -> only, listener, force, scope, check, restoreAfter, now);
+    }
+
+    /** The same, each batch read back and undone at the provider it was written to (a provider move has two). */
+    static Result run(Timeline timeline, Ledger ledger, java.util.function.Function<Batch, Route> route,
+            EngineListener listener, boolean force, List<Batch> scope, RevertCheck check, java.time.Duration restoreAfter,
+            Instant now) throws IOException, EngineException {
         JournalState st = ledger.state();
         boolean unfinished = st.rollbackStarted() && st.rolledBackAt().isEmpty();
         boolean firstOfLowering = !st.rollbackStarted() && JournalFacts.lowering(timeline, st) != null;
@@ -93,11 +122,13 @@ final class Rollback {
         ledger.append(new Entry.RollbackStarted(force));
         listener.event(new EngineEvent.RollbackStarted(force));
         List<RRsetChange> done = new ArrayList<>();
+        List<RRsetChange> onServers = new ArrayList<>();
         List<String> keptBack = new ArrayList<>();
         for (Batch b : scope) {
             ZoneSnapshot served;
+            Route to = route.apply(b);
             try {
-                served = live.read(b.zone(), b.changes().stream().map(RRsetChange::key).toList());
+                served = to.live().read(b.zone(), b.changes().stream().map(RRsetChange::key).toList());
             } catch (ProviderException e) {
                 ledger.append(new Entry.RollbackFailed(e.getMessage()));
                 throw new EngineException(Verdict.FAILURE, e.getMessage() + "; rollback stopped, run it again");
@@ -122,8 +153,9 @@ final class Rollback {
             }
             if (!forced.isEmpty()) ledger.append(new Entry.Forced(Event.ROLLBACK_PHASE, String.join("; ", forced)));
             // An empty inverse writes nothing but records this batch undone, so a later rollback skips it.
-            writer.undo(b, inverse, kept);
+            to.writer().undo(b, inverse, kept);
             done.addAll(inverse);
+            if (to.confirmed()) onServers.addAll(inverse);
         }
         if (!keptBack.isEmpty()) {
             String why = "changed by someone else since the tool wrote it: " + String.join("; ", keptBack);
@@ -136,7 +168,7 @@ final class Rollback {
         PropagationCheck.Outcome seen = null;
         // An RRset undone twice (restore-ttl's TTL, then the swap's data) is expected as it was before the oldest.
         java.util.Map<String, Expectation> last = new java.util.LinkedHashMap<>();
-        for (RRsetChange c : done) last.put(c.zone() + " " + c.key(), new Expectation(c.zone(), c.key(), c.after()));
+        for (RRsetChange c : onServers) last.put(c.zone() + " " + c.key(), new Expectation(c.zone(), c.key(), c.after()));
         List<Expectation> reverted = new ArrayList<>(last.values());
         if (!reverted.isEmpty()) seen = check.await(reverted);
         ledger.append(new Entry.RollbackFinished(done.size(), seen == null ? null : seen.live()));

@@ -22,11 +22,13 @@ public final class Workspace implements AutoCloseable {
     private final Plan plan;
     private final ProviderFactory factory;
     private final DnsProvider provider;
+    private final DnsProvider movingTo;
 
-    private Workspace(Plan plan, ProviderFactory factory, DnsProvider provider) {
+    private Workspace(Plan plan, ProviderFactory factory, DnsProvider provider, DnsProvider movingTo) {
         this.plan = plan;
         this.factory = factory;
         this.provider = provider;
+        this.movingTo = movingTo;
     }
 
     public static PlanLoader loader(Providers providers) {
@@ -54,12 +56,28 @@ public final class Workspace implements AutoCloseable {
         DnsProvider p = f.create(new ProviderConfig(plan.provider().type(), plan.provider().settings(),
                 plan.baseDir(), env, clock).withOperator(operator)
                 .withPlanServers(plan.propagation().nameservers(), plan.propagation().resolvers()));
-        return new Workspace(plan, f, p);
+        DnsProvider to = null;
+        if (plan.move() != null) {
+            try {
+                ProviderFactory tf = providers.find(plan.move().to().type()).orElseThrow();
+                to = tf.create(new ProviderConfig(plan.move().to().type(), plan.move().to().settings(), plan.baseDir(),
+                        env, clock));
+            } catch (ProviderException | RuntimeException e) {
+                p.close();
+                throw e;
+            }
+        }
+        return new Workspace(plan, f, p, to);
     }
 
     /** For tests and the rehearsal: a plan with a provider made elsewhere. */
     public static Workspace of(Plan plan, DnsProvider provider) {
-        return new Workspace(plan, null, provider);
+        return new Workspace(plan, null, provider, null);
+    }
+
+    /** The same with the new provider of the plan's move ({@code move.to}), made elsewhere. */
+    public static Workspace of(Plan plan, DnsProvider provider, DnsProvider movingTo) {
+        return new Workspace(plan, null, provider, movingTo);
     }
 
     public Plan plan() {
@@ -68,6 +86,11 @@ public final class Workspace implements AutoCloseable {
 
     public DnsProvider provider() {
         return provider;
+    }
+
+    /** The new provider of the plan's move ({@code move.to}), or null when the plan moves nothing. */
+    public DnsProvider movingTo() {
+        return movingTo;
     }
 
     public Map<String, ZoneSnapshot> readLive() throws ProviderException {
@@ -85,5 +108,6 @@ public final class Workspace implements AutoCloseable {
     @Override
     public void close() {
         provider.close();
+        if (movingTo != null) movingTo.close();
     }
 }

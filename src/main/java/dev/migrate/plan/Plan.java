@@ -9,6 +9,8 @@ import java.util.Optional;
 /**
  * A validated plan file. Names are absolute and lower case, record data normalised, zones end with a dot.
  * {@code state} is where the plan says its state lives ({@code state:}), null when it does not say.
+ *
+ * @param move the provider move ({@code move:}), or null when the zones stay with their provider
  */
 public record Plan(
         Path file,
@@ -24,7 +26,8 @@ public record Plan(
         Propagation propagation,
         List<SwapStep> steps,
         StateLocation state,
-        List<NotifySpec> notifications) {
+        List<NotifySpec> notifications,
+        MoveSpec move) {
 
     /** What the swap phase {@code phaseId} changes. */
     public Optional<SwapStep> step(String phaseId) {

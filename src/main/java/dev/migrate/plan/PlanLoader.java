@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
  */
 public final class PlanLoader {
     static final Set<String> TOP_KEYS = Set.of("name", "cutover", "provider", "zones", "ttl", "changes",
-            "rewrite", "phases", "checks", "nameservers", "resolvers", "propagation", "state", "notify");
+            "rewrite", "phases", "checks", "nameservers", "resolvers", "propagation", "state", "notify", "move");
     static final Set<String> TTL_KEYS = Set.of("lowered", "restore", "margin");
     static final Set<String> CHANGE_KEYS = Set.of("zone", "name", "type", "from", "to");
     static final Set<String> REWRITE_KEYS = Set.of("from", "to", "spf");
@@ -66,6 +66,7 @@ public final class PlanLoader {
     private static final Pattern MAILBOX = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
             + "@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\\.?");
+    static final Set<String> MOVE_KEYS = Set.of("to", "nameservers", "servers", "parent", "dnssec");
     static final Set<String> PROPAGATION_KEYS = Set.of("unreachable", "interval", "queryTimeout", "tries", "rounds", "via");
     private static final Pattern PLAN_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
     private static final Pattern PHASE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -187,10 +188,12 @@ public final class PlanLoader {
             Propagation propagation = propagation(top);
             StateLocation state = state(top);
             List<NotifySpec> notifications = notifications(top);
+            MoveSpec move = move(top, propagation);
+            moveActions(top, move, phases, propagation);
 
             if (!errors.isEmpty()) throw new PlanException(errors);
             return new Plan(file, name, cutover, provider, zones, ttl, changes, rewrites, phases, checks, propagation,
-                    steps, state, notifications);
+                    steps, state, notifications, move);
         }
 
         // ---- top-level blocks ----
@@ -224,6 +227,11 @@ public final class PlanLoader {
                 error(top.at(), "missing 'provider': expected a block with 'type' (one of " + providerTypes + ")");
                 return null;
             }
+            return providerBlock(n, "provider");
+        }
+
+        /** A provider block ({@code provider:} or {@code move.to:}): a known {@code type} and only that adapter's keys. */
+        ProviderSpec providerBlock(Node n, String where) {
             if (!(n instanceof MapNode m)) {
                 error(n.at(), "found " + describe(n) + ", expected a provider block with 'type'");
                 return null;
@@ -238,7 +246,7 @@ public final class PlanLoader {
             }
             Set<String> allowed = new HashSet<>(keys);
             allowed.add("type");
-            unknownKeys(m, allowed, "provider " + type);
+            unknownKeys(m, allowed, where + " " + type);
             for (Entry e : m.entries().values()) {
                 // A literal secret in a plan would end up in backups and version control.
                 String k = e.key().toLowerCase();
@@ -862,7 +870,7 @@ public final class PlanLoader {
                     if (action == null) {
                         error(m.get("action").at(), "unknown action '" + act + "', expected one of " + Action.words()
                                 + Suggest.didYouMean(act.trim(), Action.words()));
-                    } else if (action == Action.LOWER_TTL || action == Action.RESTORE_TTL) {
+                    } else if (!action.repeatable()) {
                         Location first = singles.putIfAbsent(action, m.at());
                         if (first != null) {
                             error(m.get("action").at(), "a second " + action + " phase (the first is at line " + first.line()
@@ -1104,6 +1112,168 @@ public final class PlanLoader {
                         + Suggest.didYouMean(via, List.of("auto", "nameservers", "provider")));
             }
             return new Propagation(ns, rs, ignore, interval, qt, tries, rounds, via, gate);
+        }
+
+        // ---- provider move ----
+
+        /** The {@code move:} block, or null when there is none or it is too broken to use (errors say why). */
+        MoveSpec move(MapNode top, Propagation propagation) {
+            Node n = top.get("move");
+            if (n == null) return null;
+            if (!(n instanceof MapNode m)) {
+                error(n.at(), "found " + describe(n) + ", expected a block with to (the new provider) and nameservers"
+                        + " (the new NS set), and optionally servers, parent and dnssec");
+                return null;
+            }
+            unknownKeys(m, MOVE_KEYS, "move");
+            ProviderSpec to = null;
+            if (m.get("to") == null) {
+                error(m.at(), "missing 'to' in move: expected the new provider, a block like provider: with its 'type'"
+                        + " (one of " + sorted(providerTypes) + ")");
+            } else {
+                to = providerBlock(m.get("to"), "move.to");
+            }
+            List<String> nameservers = moveNameservers(m);
+            List<String> servers = addressList(m.get("servers"), "move.servers");
+            List<String> parent = moveParent(m);
+            MoveSpec.Dnssec dnssec = null;
+            String d = optionalString(m, "dnssec");
+            if (d != null) {
+                dnssec = MoveSpec.Dnssec.fromWord(d.trim());
+                if (dnssec == null) {
+                    List<String> words = java.util.Arrays.stream(MoveSpec.Dnssec.values()).map(MoveSpec.Dnssec::word).toList();
+                    error(m.get("dnssec").at(), "found '" + d + "', expected " + String.join(" or ", words)
+                            + Suggest.didYouMean(d.trim(), words));
+                }
+            }
+            if (to == null || nameservers == null || parent == null) return null;
+            return new MoveSpec(to, nameservers, servers, parent, dnssec, m.at());
+        }
+
+        /** {@code move.nameservers}: host names (never addresses), at least one, each once. */
+        List<String> moveNameservers(MapNode m) {
+            Node n = m.get("nameservers");
+            if (n == null) {
+                error(m.at(), "missing 'nameservers' in move: expected the new NS set, e.g. [ns1.new-dns.example.,"
+                        + " ns2.new-dns.example.]");
+                return null;
+            }
+            List<String> out = new ArrayList<>();
+            boolean ok = true;
+            for (Scalar s : scalars(n, "a list of nameserver host names")) {
+                String text = s.text() == null ? "" : s.text().trim();
+                if (text.isEmpty() || addressType(text) != null || HostPort.parse(text, 53) != null && text.contains(":")) {
+                    error(s.at(), "found '" + text + "' in move.nameservers, expected a host name such as ns1.new-dns.example."
+                            + " (addresses, with ports for labs, go under move.servers)");
+                    ok = false;
+                    continue;
+                }
+                String name = Names.canonical(text);
+                String bad = Names.syntaxError(name);
+                if (bad != null) {
+                    error(s.at(), "found '" + text + "' in move.nameservers, expected a host name: " + bad);
+                    ok = false;
+                } else if (out.contains(name)) {
+                    error(s.at(), "nameserver '" + text + "' is listed twice in move.nameservers");
+                    ok = false;
+                } else {
+                    out.add(name);
+                }
+            }
+            if (ok && out.isEmpty()) {
+                error(n.at(), "found no nameservers, expected the new NS set (RFC 1034 §4.1: at least two are usual)");
+                ok = false;
+            }
+            return ok ? out : null;
+        }
+
+        /** {@code move.parent}: {@code auto} (the default, an empty list) or the parent's addresses. */
+        List<String> moveParent(MapNode m) {
+            Node n = m.get("parent");
+            if (n == null) return List.of();
+            if (n instanceof Scalar s && "auto".equals(s.text() == null ? null : s.text().trim())) return List.of();
+            if (n instanceof Scalar s) {
+                error(n.at(), "found '" + s.text() + "' in move.parent, expected auto or a list of the parent zone's"
+                        + " server addresses, e.g. [192.0.2.53, \"127.0.0.1:5300\"]");
+                return null;
+            }
+            int before = errors.size();
+            List<String> out = addressList(n, "move.parent");
+            if (errors.size() > before) return null;
+            if (out.isEmpty()) {
+                error(n.at(), "found an empty list in move.parent, expected auto or the parent zone's server addresses");
+                return null;
+            }
+            return out;
+        }
+
+        /**
+         * The move actions in a sensible order, and only with a {@code move:} block: copy-zone before compare,
+         * a compare before delegate (resolvers go to the new servers only once they are shown to serve the old
+         * zone exactly), delegate before await-delegation, await-delegation before release-old (the soak is
+         * measured from it). Order is the timeline's: by offset, plan order breaking ties.
+         */
+        void moveActions(MapNode top, MoveSpec move, List<PhaseSpec> phases, Propagation propagation) {
+            boolean moving = top.get("move") != null;
+            List<PhaseSpec> ordered = inTimelineOrder(phases);
+            Map<Action, PhaseSpec> first = new HashMap<>();
+            for (PhaseSpec p : ordered) first.putIfAbsent(p.action(), p);
+            Map<Action, PhaseSpec> seen = new HashMap<>();
+            for (PhaseSpec p : ordered) {
+                Action a = p.action();
+                if (!a.needsMove()) continue;
+                if (!moving) {
+                    error(p.loc(), "phase '" + p.id() + "' is " + a + ", which moves the zones to another provider: add a"
+                            + " move: block with to (the new provider) and nameservers (the new NS set)");
+                    continue;
+                }
+                switch (a) {
+                    case COMPARE -> mustFollow(p, Action.COPY_ZONE, first, seen, false, "");
+                    case DELEGATE -> mustFollow(p, Action.COMPARE, first, seen, true, ": resolvers are sent to the new"
+                            + " servers only once a compare has shown they serve the old zone exactly");
+                    case AWAIT_DELEGATION -> mustFollow(p, Action.DELEGATE, first, seen, false, "");
+                    case RELEASE_OLD -> mustFollow(p, Action.AWAIT_DELEGATION, first, seen, true, ": the old provider is"
+                            + " kept until parent NS TTL + child NS TTL + margin after the delegation was seen everywhere");
+                    default -> { }
+                }
+                seen.putIfAbsent(a, p);
+            }
+            if (move == null) return;
+            MapNode m = (MapNode) top.get("move");
+            boolean asksParent = first.containsKey(Action.DELEGATE) || first.containsKey(Action.AWAIT_DELEGATION)
+                    || first.containsKey(Action.RELEASE_OLD);
+            if (asksParent && move.parentAuto() && propagation.resolvers().isEmpty()) {
+                error(m.get("parent") != null ? m.get("parent").at() : m.at(), "move.parent is auto, which finds the parent"
+                        + " zone's servers through the plan's resolvers, and the plan lists none: add resolvers: or list"
+                        + " the parent's addresses under move.parent");
+            }
+            if (first.containsKey(Action.COMPARE) && move.servers().isEmpty() && propagation.resolvers().isEmpty()) {
+                error(m.get("nameservers").at(), "compare asks every address of move.nameservers, and the plan has no"
+                        + " resolvers to look them up: add resolvers: or list the addresses under move.servers");
+            }
+        }
+
+        /**
+         * {@code p} must come after a phase of action {@code before}: one must exist when {@code required},
+         * else only its order counts.
+         */
+        private void mustFollow(PhaseSpec p, Action before, Map<Action, PhaseSpec> first, Map<Action, PhaseSpec> seen,
+                boolean required, String why) {
+            if (seen.containsKey(before)) return;
+            PhaseSpec later = first.get(before);
+            if (later != null) {
+                error(p.loc(), p.action() + " ('" + p.id() + "', at " + p.at() + ") runs before " + before + " ('"
+                        + later.id() + "', at " + later.at() + ")" + why + ": move it after, or " + before + " before");
+            } else if (required) {
+                error(p.loc(), p.action() + " ('" + p.id() + "') needs a " + before + " phase before it" + why);
+            }
+        }
+
+        /** Phases in the order the timeline runs them: by offset from T, plan order breaking ties. */
+        private List<PhaseSpec> inTimelineOrder(List<PhaseSpec> phases) {
+            List<PhaseSpec> out = new ArrayList<>(phases);
+            out.sort(java.util.Comparator.comparing(p -> p.at().fromCutover()));
+            return out;
         }
 
         List<String> addressList(Node n, String what) {

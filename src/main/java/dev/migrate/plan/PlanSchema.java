@@ -76,6 +76,7 @@ public final class PlanSchema {
                         "webhookFile", described("A file holding the webhook URL, relative to the plan.").put("type", "string"),
                         "format", oneOf("slack or json.", "slack", "json")),
                         "format")));
+        top.put("move", move(providerKeysByType));
         top.put("nameservers", scalarList("Authoritative addresses to poll (IP[:port]).", address()));
         top.put("resolvers", anyOf("Recursive resolvers to report on (IP[:port]), or { addresses, gate: true } to make"
                         + " confirm wait until their clients see the new data.",
@@ -112,6 +113,18 @@ public final class PlanSchema {
                 "to", described("The new address, of the same family.").put("type", "string"),
                 "spf", bool("Also move ip4:/ip6: mechanisms naming 'from' in SPF TXT records (default false).")),
                 "from", "to"));
+    }
+
+    /** {@code move:} a provider move: the new provider (a provider block), the new NS set, where to check. */
+    private ObjectNode move(Map<String, Set<String>> providerKeysByType) {
+        return block("move", PlanLoader.MOVE_KEYS, Map.of(
+                "to", provider(providerKeysByType).put("description", "The new provider: a provider block, as provider: is."),
+                "nameservers", scalarList("The new NS set, host names ending with a dot.", described(null).put("type", "string")),
+                "servers", scalarList("The new servers' addresses (IP[:port]) to compare on, when not port 53.", address()),
+                "parent", anyOf("auto (find the parent zone's servers) or a list of parent server addresses (IP[:port]).",
+                        described(null).set("enum", strings("auto")), scalarList(null, address())),
+                "dnssec", oneOf("How a DS at the parent is handled: remove-ds-first or same-keys.", "remove-ds-first", "same-keys")),
+                "to", "nameservers");
     }
 
     /** The schema as the text {@code migrate schema} prints. */

@@ -41,6 +41,8 @@ public sealed interface Entry {
             case Event.RETRIED -> Retried.from(e);
             case Event.APPROVED -> Approved.from(e);
             case Event.FORCED -> Forced.from(e);
+            case Event.DS_SEEN -> DsSeen.from(e);
+            case Event.DELEGATION_SEEN -> DelegationSeen.from(e);
             case Event.ROLLBACK_STARTED -> RollbackStarted.from(e);
             case Event.ROLLBACK_FINISHED -> RollbackFinished.from(e);
             case Event.ROLLBACK_FAILED -> RollbackFailed.from(e);
@@ -252,6 +254,55 @@ public sealed interface Entry {
 
         static Forced from(Event e) {
             return new Forced(e.phase(), e.info("reason"));
+        }
+    }
+
+    // ---------------------------------------------------------------- provider move
+
+    /**
+     * The zone's DS at the parent, as every parent address served it, whenever that changed from what the
+     * journal last said (appeared, or went).
+     *
+     * @param ttl its TTL when present, else -1
+     */
+    record DsSeen(String phase, String zone, boolean present, long ttl) implements Entry {
+        @Override
+        public Wire wire() {
+            Map<String, String> i = new LinkedHashMap<>();
+            i.put("zone", zone);
+            i.put("present", Boolean.toString(present));
+            if (present) i.put("ttl", Long.toString(ttl));
+            return Wire.of(Event.DS_SEEN, phase, i);
+        }
+
+        static DsSeen from(Event e) {
+            String ttl = e.info("ttl");
+            return new DsSeen(e.phase(), e.info("zone"), "true".equals(e.info("present")), ttl == null ? -1 : Long.parseLong(ttl));
+        }
+    }
+
+    /**
+     * Every parent address delegated to the new NS set from {@code seenAt} on, and the TTLs caches may hold
+     * the old delegation for: what release-old's wait is measured from.
+     *
+     * @param parentNsTtl   the largest NS TTL the parent served for the delegation
+     * @param oldChildNsTtl the largest TTL the old zone's apex NS had
+     */
+    record DelegationSeen(String phase, Instant seenAt, long parentNsTtl, long oldChildNsTtl, Duration margin)
+            implements Entry {
+        @Override
+        public Wire wire() {
+            Map<String, String> i = new LinkedHashMap<>();
+            i.put("seenAt", seenAt.toString());
+            i.put("parentNsTtl", Long.toString(parentNsTtl));
+            i.put("oldChildNsTtl", Long.toString(oldChildNsTtl));
+            i.put("margin", Long.toString(margin.toSeconds()));
+            return Wire.of(Event.DELEGATION_SEEN, phase, i);
+        }
+
+        static DelegationSeen from(Event e) {
+            return new DelegationSeen(e.phase(), Instant.parse(e.info("seenAt")), Long.parseLong(e.info("parentNsTtl")),
+                    Long.parseLong(e.info("oldChildNsTtl")), Duration.ofSeconds(Long.parseLong(e.info("margin"))));
         }
     }
 

@@ -27,6 +27,10 @@ public record Event(long seq, Instant at, String type, String phase, String batc
     public static final String APPROVED = "approved";
     /** An operator overrode a safety gate with --force. */
     public static final String FORCED = "forced";
+    /** A provider move saw the zone's DS at the parent appear or go (present or not, and its TTL). */
+    public static final String DS_SEEN = "ds-seen";
+    /** A provider move saw every parent address delegate to the new NS set (await-delegation's facts). */
+    public static final String DELEGATION_SEEN = "delegation-seen";
     public static final String ROLLBACK_STARTED = "rollback-started";
     public static final String ROLLBACK_FINISHED = "rollback-finished";
     public static final String ROLLBACK_FAILED = "rollback-failed";

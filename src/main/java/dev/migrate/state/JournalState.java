@@ -40,6 +40,8 @@ public final class JournalState {
     private final Map<String, Batch> pending = new LinkedHashMap<>();
     private final Map<String, String> lastNotified = new HashMap<>();
     private final Set<String> notified = new HashSet<>();
+    private final Map<String, DsHistory> ds = new HashMap<>();
+    private final Map<String, Entry.DelegationSeen> delegations = new HashMap<>();
     private int events;
     private Instant rollbackStartedAt;
     private Instant rolledBackAt;
@@ -85,6 +87,12 @@ public final class JournalState {
         } else if (entry instanceof Entry.Approved a) {
             approvals.put(a.phase(), a);
             approvedAt.put(a.phase(), e.at());
+        } else if (entry instanceof Entry.DsSeen d) {
+            DsHistory before = ds.getOrDefault(d.zone(), DsHistory.NEVER_SEEN);
+            ds.put(d.zone(), d.present() ? new DsHistory(d.ttl(), null)
+                    : new DsHistory(before.lastTtl(), before.lastTtl() < 0 || before.goneSince() != null ? before.goneSince() : e.at()));
+        } else if (entry instanceof Entry.DelegationSeen d) {
+            delegations.put(d.phase(), d);
         } else if (entry instanceof Entry.RollbackStarted) {
             if (rollbackStartedAt == null) rollbackStartedAt = e.at();
         } else if (entry instanceof Entry.RollbackFinished) {
@@ -209,6 +217,30 @@ public final class JournalState {
 
     public Optional<Instant> rolledBackAt() {
         return Optional.ofNullable(rolledBackAt);
+    }
+
+    /**
+     * What the journal saw of a zone's DS at the parent.
+     *
+     * @param lastTtl   its TTL when last seen present, or -1 when never seen
+     * @param goneSince when it was first seen gone after that, or null
+     */
+    public record DsHistory(long lastTtl, Instant goneSince) {
+        public static final DsHistory NEVER_SEEN = new DsHistory(-1, null);
+
+        /** True when the journal last saw it present. */
+        public boolean present() {
+            return lastTtl >= 0 && goneSince == null;
+        }
+    }
+
+    public DsHistory dsHistory(String zone) {
+        return ds.getOrDefault(zone, DsHistory.NEVER_SEEN);
+    }
+
+    /** await-delegation's facts for that phase, once it saw the new delegation everywhere. */
+    public Optional<Entry.DelegationSeen> delegationSeen(String phase) {
+        return Optional.ofNullable(delegations.get(phase));
     }
 
     public int batchCount() {

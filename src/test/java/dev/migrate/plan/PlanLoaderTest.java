@@ -27,14 +27,22 @@ class PlanLoaderTest {
     }
 
     static List<PlanError> errors(String yaml) {
-        PlanException e = catchThrowableOfType(PlanException.class, () -> load(yaml));
+        return errors(LOADER, yaml);
+    }
+
+    static List<PlanError> errors(PlanLoader loader, String yaml) {
+        PlanException e = catchThrowableOfType(PlanException.class, () -> loader.load(new StringReader(yaml), FILE));
         assertThat(e).as("the plan should have been rejected:%n%s", yaml).isNotNull();
         return e.errors();
     }
 
     /** The plan has exactly one error, at line:column, whose message contains every fragment. */
     static PlanError onlyError(String yaml, int line, int column, String... fragments) {
-        List<PlanError> errs = errors(yaml);
+        return onlyError(LOADER, yaml, line, column, fragments);
+    }
+
+    static PlanError onlyError(PlanLoader loader, String yaml, int line, int column, String... fragments) {
+        List<PlanError> errs = errors(loader, yaml);
         assertThat(errs).as("errors").hasSize(1);
         return assertError(errs.get(0), line, column, fragments);
     }
@@ -338,7 +346,8 @@ class PlanLoaderTest {
             onlyError(GOOD + """
                     phases:
                       - { id: swap, at: T, action: swop }
-                    """, 9, 32, "unknown action 'swop'", "expected one of [lower-ttl, verify, swap, confirm, restore-ttl, run]",
+                    """, 9, 32, "unknown action 'swop'", "expected one of [lower-ttl, verify, swap, confirm, restore-ttl, run, copy-zone, compare,"
+                        + " delegate, await-delegation, release-old]",
                     "(did you mean 'swap'?)");
         }
 

@@ -18,6 +18,11 @@ public final class Actions {
         BY_WORD.put(Action.CONFIRM, new Confirm());
         BY_WORD.put(Action.RESTORE_TTL, new RestoreTtl());
         BY_WORD.put(Action.RUN, new RunCommand());
+        BY_WORD.put(Action.COPY_ZONE, new CopyZone());
+        BY_WORD.put(Action.COMPARE, new Compare());
+        BY_WORD.put(Action.DELEGATE, new Delegate());
+        BY_WORD.put(Action.AWAIT_DELEGATION, new AwaitDelegation());
+        BY_WORD.put(Action.RELEASE_OLD, new ReleaseOld());
     }
 
     private Actions() {}
