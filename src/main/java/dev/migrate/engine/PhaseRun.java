@@ -39,11 +39,14 @@ public final class PhaseRun {
     private final Long originalTtl;
     private final boolean named;
     private final java.util.function.Function<dev.migrate.plan.PhaseSpec, Rollback.RevertCheck> revertCheck;
+    private final java.util.function.Function<dev.migrate.state.Batch, Rollback.Route> routes;
     private MoveTarget moving;
 
     PhaseRun(ScheduledPhase phase, Plan plan, Timeline timeline, Ledger ledger, LiveZones live, JournaledWriter writer,
             Probes probes, EngineListener listener, Clock clock, Engine.Options options, boolean named,
-            java.util.function.Function<dev.migrate.plan.PhaseSpec, Rollback.RevertCheck> revertCheck) {
+            java.util.function.Function<dev.migrate.plan.PhaseSpec, Rollback.RevertCheck> revertCheck,
+            java.util.function.Function<dev.migrate.state.Batch, Rollback.Route> routes) {
+        this.routes = routes;
         this.named = named;
         this.phase = phase;
         this.plan = plan;
@@ -159,9 +162,7 @@ public final class PhaseRun {
      * Each batch is undone at the provider it was written to.
      */
     public Reverted rollback(java.util.Set<String> swaps) throws IOException, EngineException {
-        java.util.function.Function<dev.migrate.state.Batch, Rollback.Route> route = moving == null
-                ? b -> new Rollback.Route(live, writer) : Engine.routes(ledger.state(), live, writer, moving);
-        Rollback.Result r = Rollback.run(timeline, ledger, route, listener, false,
+        Rollback.Result r = Rollback.run(timeline, ledger, routes, listener, false,
                 Rollback.scope(ledger.state(), swaps, timeline), revertCheck.apply(phase.spec()),
                 dev.migrate.engine.Engine.RollbackOptions.DEFAULT_RESTORE_AFTER, now());
         return new Reverted(r.undone(), r.live() == null || r.live().live(), r.servedAt(plan.ttl().lowered()),
