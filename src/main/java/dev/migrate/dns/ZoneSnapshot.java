@@ -20,7 +20,10 @@ public final class ZoneSnapshot {
         this(zone, sets, Map.of());
     }
 
-    /** {@code notes} may only name RRsets in {@code sets}. */
+    /**
+     * {@code notes} may only name RRsets in {@code sets}, except notes {@link RRsetNote#refusedAsTarget()
+     * refused as targets}, which name what the provider holds but cannot show as an RRset.
+     */
     public ZoneSnapshot(String zone, Collection<RRset> sets, Map<RRsetKey, RRsetNote> notes) {
         this.zone = Names.canonical(zone);
         TreeMap<RRsetKey, RRset> m = new TreeMap<>();
@@ -31,7 +34,9 @@ public final class ZoneSnapshot {
         }
         this.rrsets = m;
         for (RRsetKey k : notes.keySet()) {
-            if (!m.containsKey(k)) throw new IllegalArgumentException("a note on " + k + ", which is not in " + zone);
+            if (!m.containsKey(k) && !notes.get(k).refusedAsTarget()) {
+                throw new IllegalArgumentException("a note on " + k + ", which is not in " + zone);
+            }
         }
         this.notes = Collections.unmodifiableMap(new TreeMap<>(notes));
     }
@@ -41,6 +46,27 @@ public final class ZoneSnapshot {
         this.zone = canonicalZone;
         this.rrsets = trusted;
         this.notes = Collections.unmodifiableMap(notes);
+    }
+
+    /**
+     * RRsets from wire records (a transfer, answers): grouped by owner and type, TSIG and OPT dropped;
+     * records of one RRset with different TTLs take the lowest (RFC 2181 §5.2).
+     */
+    public static ZoneSnapshot fromRecords(String zone, List<org.xbill.DNS.Record> records) {
+        Map<RRsetKey, Long> ttl = new java.util.LinkedHashMap<>();
+        Map<RRsetKey, java.util.Set<String>> data = new java.util.LinkedHashMap<>();
+        for (org.xbill.DNS.Record r : records) {
+            if (r.getType() == org.xbill.DNS.Type.TSIG || r.getType() == org.xbill.DNS.Type.OPT) continue;
+            RRsetKey k = new RRsetKey(r.getName().toString(), org.xbill.DNS.Type.string(r.getType()));
+            ttl.merge(k, r.getTTL(), Math::min);
+            data.computeIfAbsent(k, x -> new java.util.TreeSet<>()).add(Rdata.text(r));
+        }
+        List<RRset> sets = new ArrayList<>();
+        for (Map.Entry<RRsetKey, java.util.Set<String>> e : data.entrySet()) {
+            RRsetKey k = e.getKey();
+            sets.add(new RRset(k.name(), k.type(), ttl.get(k), new ArrayList<>(e.getValue())));
+        }
+        return new ZoneSnapshot(zone, sets);
     }
 
     public String zone() {
@@ -113,7 +139,8 @@ public final class ZoneSnapshot {
 
     /**
      * A copy with the given changes applied (before-images are not checked here). A changed RRset keeps its
-     * note (the provider keeps e.g. a proxied flag across a data change); a deleted one loses it.
+     * note (the provider keeps e.g. a proxied flag across a data change); a deleted one loses it, unless the
+     * note refuses it as a target (that is about what the provider holds, not about the RRset).
      */
     public ZoneSnapshot with(Collection<RRsetChange> changes) {
         // Copying a sorted map is linear; re-inserting every RRset (as the public constructor does) is not.
@@ -123,7 +150,7 @@ public final class ZoneSnapshot {
             else m.put(c.key(), c.after());
         }
         TreeMap<RRsetKey, RRsetNote> kept = new TreeMap<>(notes);
-        kept.keySet().retainAll(m.keySet());
+        kept.entrySet().removeIf(e -> !m.containsKey(e.getKey()) && !e.getValue().refusedAsTarget());
         return new ZoneSnapshot(zone, m, kept);
     }
 }

@@ -1,6 +1,7 @@
 package dev.migrate.engine;
 
 import dev.migrate.dns.ZoneSnapshot;
+import dev.migrate.exec.Commands;
 import dev.migrate.plan.PhaseSpec;
 import dev.migrate.plan.Plan;
 import dev.migrate.probe.PropagationCheck;
@@ -12,4 +13,18 @@ public interface Probes {
     PropagationCheck propagation(Plan plan, PhaseSpec phase, Map<String, ZoneSnapshot> live);
 
     ServiceChecks checks();
+
+    /**
+     * Where {@code action: run} phases run their commands. An engine given no runner runs none: the phase
+     * fails saying so ({@link DefaultProbes} starts processes; the rehearsal simulates them).
+     */
+    default Commands commands() {
+        return r -> new Commands.Outcome(null, false, "this engine runs no commands", java.time.Duration.ZERO,
+                Commands.Captured.NONE, Commands.Captured.NONE, false);
+    }
+
+    /** A provider move's probes (comparison on the new servers, delegation at the parent); real time by default. */
+    default MoveProbes move() {
+        return new MoveProbes(java.time.Clock.systemUTC(), dev.migrate.support.Sleeper.REAL);
+    }
 }

@@ -22,20 +22,27 @@ public interface ProviderFactory {
     Set<String> keys();
 
     /**
-     * Checks the {@code provider:} block when the plan loads, so that a bad setting is a plan error at its
-     * key's file:line:column (exit 2) instead of a failure once a command runs. Runs the same parsing as
-     * {@link #create}, but reports every problem, each on the key it is about, rather than the first.
+     * Checks the values of this adapter's settings while the plan loads, before any provider is contacted,
+     * so that a bad value is a plan error at its file:line:column (exit 2) rather than a failure later.
+     * Looks at values only: reads no secret and no file, contacts nothing. {@link #create} may still
+     * refuse what only the environment can tell (a variable not set, a file not readable).
      *
-     * <p>Must not contact the provider. May read local files the settings name (a secret file, to say now
-     * that it is missing, a directory, or not readable); a secret read here goes through
-     * {@link ProviderConfig#secret} like any other, so it is registered with the redactor. Environment
-     * variables are not known when a plan loads ({@link ProviderConfig#environment()} answers null for
-     * every name): an adapter checks only that the block names one. {@link #create} keeps its own checks as
-     * a second line.
-     *
-     * @return what is wrong, in the order found; empty when nothing is (the default: nothing to check)
+     * @param settings the block as plain data ({@code Map}, {@code List}, {@code String}), without {@code type}
      */
-    default List<SettingError> validate(ProviderConfig config) {
+    default List<SettingProblem> check(java.util.Map<String, Object> settings) {
+        return List.of();
+    }
+
+    /**
+     * Checks the local files this adapter's settings name (a secret file: missing, a directory, not readable,
+     * not a regular file, empty, too large, not a secret of the right form) while the plan loads, so that
+     * they too are plan errors at their line and column (exit 2), in words. Called after {@link #check} found
+     * nothing wrong with the values. Reads a secret through {@link ProviderConfig#secretIfInFile}, which
+     * registers it with the redactor at once, and never puts a secret in a message. Contacts nothing, and
+     * does not look at environment variables ({@code config.environment()} answers null: they are known when
+     * a command runs, and {@link #create} checks them).
+     */
+    default List<SettingProblem> checkFiles(ProviderConfig config) {
         return List.of();
     }
 

@@ -1,49 +1,104 @@
 package dev.migrate.provider;
 
-import java.util.ArrayList;
+import dev.migrate.provider.http.HttpProviders;
+import dev.migrate.support.Durations;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Collects {@link SettingError}s for {@link ProviderFactory#validate}: each check is the same code
- * {@code create} runs, and a failure is recorded against its key instead of ending the load at the first.
+ * Checks of the values adapters' settings share, for {@link ProviderFactory#check}: each adds a
+ * {@link SettingProblem} for its key when the value is wrong and says nothing when it is absent (unless
+ * required). Values only: no secret is read, no file opened, nothing contacted.
  */
 public final class SettingChecks {
-    private final List<SettingError> errors = new ArrayList<>();
-    /** Keys already found wrong in shape: their values are not parsed again (one error a key). */
-    private final java.util.Set<String> misshapen = new java.util.HashSet<>();
+    private SettingChecks() {}
 
-    /** A piece of an adapter's setting parsing; fails with the adapter's own message. */
-    @FunctionalInterface
-    public interface Check {
-        void run() throws ProviderException;
+    /** Fails with INVALID naming the first problem, for {@code create} called without a plan loader. */
+    public static void requireNone(String type, List<SettingProblem> problems) throws ProviderException {
+        if (problems.isEmpty()) return;
+        SettingProblem p = problems.get(0);
+        throw new ProviderException(ProviderException.Kind.INVALID, "provider " + type
+                + (p.path().isEmpty() ? "" : ": '" + String.join(".", p.path()) + "'") + " " + p.message());
     }
 
-    /** Runs {@code check}; a ProviderException or IllegalArgumentException becomes an error on {@code key}. */
-    public SettingChecks check(String key, Check check) {
-        if (misshapen.contains(key)) return this;
+    public static void required(Map<String, Object> s, String key, String what, List<SettingProblem> out) {
+        if (s.get(key) == null || s.get(key).toString().isBlank()) {
+            out.add(new SettingProblem(List.of(), "needs '" + key + "': " + what));
+        }
+    }
+
+    /** A duration longer than zero, written as operators write them (90s, 5m, 1h30m). */
+    public static void positiveDuration(Map<String, Object> s, String key, List<SettingProblem> out) {
+        Object v = s.get(key);
+        if (v == null) return;
         try {
-            check.run();
-        } catch (ProviderException | IllegalArgumentException e) {
-            errors.add(new SettingError(key, e.getMessage()));
+            Duration d = Durations.parse(v.toString());
+            if (d.isZero()) out.add(SettingProblem.at(key, "must be longer than 0s"));
+        } catch (IllegalArgumentException e) {
+            out.add(SettingProblem.at(key, e.getMessage()));
         }
-        return this;
     }
 
-    /** Keys that take one value (a number, a word, a path) but were given a block or a list. */
-    public SettingChecks scalars(String provider, Map<String, Object> block, String prefix, String... keys) {
-        for (String k : keys) {
-            Object v = block.get(k);
-            if (v instanceof Map || v instanceof List) {
-                misshapen.add(prefix + k);
-                errors.add(new SettingError(prefix + k, "provider " + provider + ": '" + k + "' takes one value, found a "
-                        + (v instanceof Map ? "block of keys" : "list")));
-            }
+    /** A whole number in min..max; {@code expected} says what it means, e.g. {@code 1..3500 (records per batch)}. */
+    public static void wholeNumber(Map<String, Object> s, String key, long min, long max, String expected,
+            List<SettingProblem> out) {
+        Object v = s.get(key);
+        if (v == null) return;
+        String t = v.toString().trim();
+        long n;
+        try {
+            n = Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            n = min - 1;
         }
-        return this;
+        if (n < min || n > max) out.add(SettingProblem.at(key, "is '" + t + "', expected " + expected));
     }
 
-    public List<SettingError> errors() {
-        return List.copyOf(errors);
+    /** true/false (yes/no, on/off): a typo must not silently mean false. */
+    public static void bool(String type, Map<String, Object> s, String key, List<SettingProblem> out) {
+        Object v = s.get(key);
+        if (v == null) return;
+        try {
+            HttpProviders.bool(type, key, v.toString());
+        } catch (ProviderException e) {
+            out.add(SettingProblem.at(key, "is '" + v + "', expected true or false"));
+        }
+    }
+
+    /** An http(s) URL; plain http only to a loopback address (see {@link HttpProviders#baseUrl}). */
+    public static void url(String type, Map<String, Object> s, String key, List<SettingProblem> out) {
+        Object v = s.get(key);
+        if (v == null) return;
+        try {
+            HttpProviders.baseUrl(type, key, v.toString());
+        } catch (ProviderException e) {
+            out.add(SettingProblem.at(key, e.getMessage().replaceFirst("^provider " + type + ": '" + key + "' ", "")));
+        }
+    }
+
+    /**
+     * For {@link ProviderFactory#checkFiles}: the secret file named by {@code <base>File} read and checked as
+     * {@link ProviderConfig#secret} reads it (a problem on that key, in words), nothing when the secret comes
+     * from an environment variable.
+     */
+    public static List<SettingProblem> secretFile(ProviderConfig config, String base, String what) {
+        try {
+            config.secretIfInFile(config.settings(), base, what);
+            return List.of();
+        } catch (ProviderException e) {
+            return List.of(SettingProblem.at(ProviderConfig.secretKey(config.settings(), base), e.getMessage()));
+        }
+    }
+
+    /** A secret named by exactly one of {@code <base>Env} and {@code <base>File} (see {@link ProviderConfig#secret}). */
+    public static void secretSource(Map<String, Object> s, String base, List<SettingProblem> out) {
+        boolean env = s.get(base + "Env") != null;
+        boolean file = s.get(base + "File") != null;
+        if (env && file) out.add(SettingProblem.at(base + "File", "give either " + base + "Env or " + base + "File, not both"));
+        if (!env && !file) {
+            out.add(new SettingProblem(List.of(), "needs " + base + "Env (an environment variable) or " + base
+                    + "File (a file) holding the secret"));
+        }
     }
 }

@@ -130,12 +130,7 @@ public final class Journal {
     public Event append(String type, String phase, String batch, String zone, List<RRsetChange> changes,
             Map<String, String> info) throws IOException {
         Event e = new Event(++seq, clock.instant(), type, phase, batch, zone, changes, info);
-        // Redact the values before they are JSON-encoded: a secret holding a quote or a backslash is
-        // escaped in the line and would slip past a search for its raw text. Then the line once more.
-        String line = Redactor.global().redact(toJson(redacted(e))) + "\n";
-        if (Redactor.global().containsSecret(line)) {
-            throw new IllegalStateException("refusing to write a secret to the journal");
-        }
+        String line = line(e) + "\n";
         if (!Files.exists(file)) {
             try {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -155,6 +150,29 @@ public final class Journal {
 
     public Event append(String type, String phase, Map<String, String> info) throws IOException {
         return append(type, phase, null, null, null, info);
+    }
+
+    /**
+     * The JSON line the journal stores for {@code e} (without its newline), the same for every state store:
+     * secrets redacted, and refused if one is still there.
+     */
+    public static String line(Event e) {
+        // Redact the values before they are JSON-encoded: a secret holding a quote or a backslash is
+        // escaped in the line and would slip past a search for its raw text. Then the line once more.
+        String line = Redactor.global().redact(toJson(redacted(e)));
+        if (Redactor.global().containsSecret(line)) {
+            throw new IllegalStateException("refusing to write a secret to the journal");
+        }
+        return line;
+    }
+
+    /** One journal line back into its event; {@link IOException} when it is not one. */
+    public static Event parse(String line) throws IOException {
+        try {
+            return fromJson(JSON.readTree(line));
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("not a journal event (" + e.getMessage() + ")", e);
+        }
     }
 
     /** The event with every loaded secret blanked out of its info values and record data. */

@@ -22,9 +22,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every adapter checks its provider block when the plan loads ({@link ProviderFactory#validate}): a bad
- * server, port, URL, batch size, timeout or secret file is a plan error at its key's file:line:column
- * (exit 2), in words, never a Java exception's name, never a secret's value.
+ * Every adapter checks its provider block when the plan loads ({@link ProviderFactory#check} for the values,
+ * {@link ProviderFactory#checkFiles} for the secret files they name): a bad server, port, URL, batch size,
+ * timeout or secret file is a plan error at its value's file:line:column (exit 2), in words, never a Java
+ * exception's name, never a secret's value.
  */
 class ProviderSettingsAtLoadTest {
     static final String SECRET = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTEyMzQ=";
@@ -56,95 +57,128 @@ class ProviderSettingsAtLoadTest {
     }
 
     /**
-     * One bad setting: the provider block, the line and column of the key the error must point at, and
-     * fragments of the message.
+     * One bad setting: the provider block, the key the error is about ("batchSize", "tsig.secretFile"; ""
+     * for the block as a whole), and fragments of the message. The error must stand at that key's value.
      */
-    record Bad(String block, int line, int column, List<String> says) {
+    record Bad(String block, String key, List<String> says) {
         @Override
         public String toString() {
             return block.replace("\n", " | ");
         }
+
+        /** Line and column of the key's value in {@link #plan}: the block starts on line 4, indented by 2. */
+        int[] at() {
+            String[] lines = block.split("\n", -1);
+            if (key.isEmpty()) return new int[] {4, 3};
+            boolean ofKey = key.startsWith("=");
+            int from = 0;
+            int line = -1;
+            int column = -1;
+            for (String k : (ofKey ? key.substring(1) : key).split("\\.")) {
+                for (int i = from; i < lines.length; i++) {
+                    int c = lines[i].indexOf(k + ":");
+                    if (c >= 0 && (c == 0 || !Character.isLetterOrDigit(lines[i].charAt(c - 1)))) {
+                        line = i;
+                        column = ofKey ? c : c + k.length() + 2;
+                        from = i;
+                        break;
+                    }
+                }
+            }
+            if (line < 0) throw new IllegalArgumentException("no " + key + " in " + block);
+            if (column >= lines[line].length()) {
+                // A block below its key: its first key, on the next line.
+                String next = lines[line + 1];
+                return new int[] {5 + line, 3 + next.length() - next.stripLeading().length()};
+            }
+            return new int[] {4 + line, 3 + column};
+        }
     }
 
-    static Bad bad(String block, int line, int column, String... says) {
-        return new Bad(block, line, column, List.of(says));
+    static Bad bad(String block, String key, String... says) {
+        return new Bad(block, key, List.of(says));
     }
 
     static Stream<Bad> badSettings() {
         List<Bad> out = new ArrayList<>();
         // zonefile
-        for (String v : List.of("lots", "0", "-5", "1.5", "99999999999", "1e3", "'1 2'", "0x10")) {
-            out.add(bad("type: zonefile\ndirectory: zones\nbatchSize: " + v, 6, 3, "'batchSize' is", "expected a whole number"));
+        for (String v : List.of("lots", "0", "-5", "1.5", "99999999999", "1e3", "'1 2'", "0x10", "[1, 2]")) {
+            out.add(bad("type: zonefile\ndirectory: zones\nbatchSize: " + v, "batchSize", "is '", "expected a whole number"));
         }
-        out.add(bad("type: zonefile\ndirectory: zones\nbatchSize: [1, 2]", 6, 3, "'batchSize' takes one value, found a list"));
-        out.add(bad("type: zonefile\ndirectory: zones\nbatchSize: {a: 1}", 6, 3, "takes one value, found a block"));
-        out.add(bad("type: zonefile\ndirectory: zones\nbatchSize:", 6, 3, "found nothing for 'batchSize'"));
-        out.add(bad("type: zonefile\ndirectory: zones\nreloadTimeout: forever", 6, 3, "'reloadTimeout'", "not a duration"));
-        out.add(bad("type: zonefile\ndirectory: zones\nreloadTimeout: 0s", 6, 3, "'reloadTimeout' must be longer than 0s"));
-        out.add(bad("type: zonefile\ndirectory: zones\nreloadTimeout: 36501d", 6, 3, "'reloadTimeout'", "36500 days"));
-        out.add(bad("type: zonefile", 4, 3, "needs 'directory'"));
+        out.add(bad("type: zonefile\ndirectory: zones\nbatchSize:", "=batchSize", "found nothing for 'batchSize'"));
+        out.add(bad("type: zonefile\ndirectory: zones\nreloadTimeout: forever", "reloadTimeout", "not a duration"));
+        out.add(bad("type: zonefile\ndirectory: zones\nreloadTimeout: 0s", "reloadTimeout", "must be longer than 0s"));
+        out.add(bad("type: zonefile\ndirectory: zones\nreloadTimeout: 36501d", "reloadTimeout", "36500 days"));
+        out.add(bad("type: zonefile", "", "needs 'directory'"));
         // rfc2136
         for (String v : List.of("ns1.example.com", "127.0.0.1:0", "127.0.0.1:70000", "'[::1'", "1.2.3.4:http", "999.1.1.1",
                 "'127.0.0.1:53 ; x'")) {
-            out.add(bad("type: rfc2136\nserver: " + v, 5, 3, "provider rfc2136: server"));
+            out.add(bad("type: rfc2136\nserver: " + v, "server", "server"));
         }
-        out.add(bad("type: rfc2136\nserver: 127.0.0.1\nread: ixfr", 6, 3, "read 'ixfr' is not one of axfr, query"));
+        out.add(bad("type: rfc2136\nserver: ''", "=server", "found nothing for 'server'"));
+        out.add(bad("type: rfc2136", "", "needs 'server'"));
+        out.add(bad("type: rfc2136\nserver: 127.0.0.1\nread: ixfr", "read", "read 'ixfr' is not one of axfr, query"));
         for (String v : List.of("0s", "10m", "soon")) {
-            out.add(bad("type: rfc2136\nserver: 127.0.0.1\ntimeout: " + v, 6, 3, "timeout"));
+            out.add(bad("type: rfc2136\nserver: 127.0.0.1\ntimeout: " + v, "timeout", "timeout"));
         }
-        out.add(bad("type: rfc2136\nserver: 127.0.0.1\ntsig: lab-key", 6, 3, "'tsig' must be a block"));
-        out.add(bad("type: rfc2136\nserver: 127.0.0.1\ntsig: { secretFile: good.secret }", 6, 3, "'name' is missing"));
-        out.add(bad("type: rfc2136\nserver: 127.0.0.1\ntsig:\n  name: a..b\n  secretFile: good.secret", 7, 5,
+        out.add(bad("type: rfc2136\nserver: 127.0.0.1\ntsig: lab-key", "tsig", "must be a block"));
+        out.add(bad("type: rfc2136\nserver: 127.0.0.1\ntsig: { secretFile: good.secret }", "tsig", "'name' is missing"));
+        out.add(bad("type: rfc2136\nserver: 127.0.0.1\ntsig:\n  name: a..b\n  secretFile: good.secret", "tsig.name",
                 "name 'a..b' is not a valid DNS name"));
         out.add(bad("type: rfc2136\nserver: 127.0.0.1\ntsig:\n  name: k\n  algorithm: hmac-sha1\n  secretFile: good.secret",
-                8, 5, "algorithm 'hmac-sha1' is not supported"));
+                "tsig.algorithm", "algorithm 'hmac-sha1' is not supported"));
         out.add(bad("type: rfc2136\nserver: 127.0.0.1\ntsig:\n  name: k\n  secret: " + SECRET + "\n  secretFile: good.secret",
-                8, 5, "unknown key 'secret'"));
-        out.add(bad("type: rfc2136\nserver: 127.0.0.1\ntsig:\n  name: k\n  secretFile: good.secret\n  secretEnv: K", 8, 5,
-                "give either secretEnv or secretFile, not both"));
-        out.add(bad("type: rfc2136\nserver: 127.0.0.1\ntsig:\n  name: k", 6, 3, "set secretEnv", "or secretFile"));
+                "tsig.secret", "unknown key 'secret'"));
+        out.add(bad("type: rfc2136\nserver: 127.0.0.1\ntsig:\n  name: k\n  secretFile: good.secret\n  secretEnv: K",
+                "tsig.secretFile", "give either secretEnv or secretFile, not both"));
+        out.add(bad("type: rfc2136\nserver: 127.0.0.1\ntsig:\n  name: k", "tsig", "needs secretEnv", "or secretFile"));
         for (String[] f : List.of(new String[] {"missing.secret", "no such file"}, new String[] {"a-directory", "it is a directory"},
                 new String[] {"fifo.secret", "it is not a regular file"}, new String[] {"zero.secret", "it is not a regular file"},
                 new String[] {"empty.secret", "is empty"}, new String[] {"huge.secret", "at most 64 KiB"},
                 new String[] {"latin1.secret", "it is not text (UTF-8)"}, new String[] {"notbase64.secret", "is not base64"})) {
-            out.add(bad("type: rfc2136\nserver: 127.0.0.1\ntsig:\n  name: k\n  secretFile: " + f[0], 8, 5,
+            out.add(bad("type: rfc2136\nserver: 127.0.0.1\ntsig:\n  name: k\n  secretFile: " + f[0], "tsig.secretFile",
                     f[1].equals("is not base64") ? "the secret in file" : f[1].equals("is empty") ? "the TSIG secret file"
                             : "cannot read the TSIG secret file", f[1]));
         }
         // powerdns
-        for (String v : List.of("not-a-url", "'http://192.0.2.1:8081'", "ftp://127.0.0.1/", "''")) {
-            out.add(bad("type: powerdns\nurl: " + v + "\napiKeyFile: good.secret", 5, 3, "'url'"));
+        for (String v : List.of("not-a-url", "'http://192.0.2.1:8081'", "ftp://127.0.0.1/")) {
+            out.add(bad("type: powerdns\nurl: " + v + "\napiKeyFile: good.secret", "url", "http"));
         }
-        out.add(bad("type: powerdns\nurl: http://127.0.0.1:8081\nserver: a/b\napiKeyFile: good.secret", 6, 3, "'server' is 'a/b'"));
-        out.add(bad("type: powerdns\nurl: http://127.0.0.1:8081\nnotify: maybe\napiKeyFile: good.secret", 6, 3, "'notify' is 'maybe'"));
-        out.add(bad("type: powerdns\nurl: http://127.0.0.1:8081\ntimeout: 0s\napiKeyFile: good.secret", 6, 3, "'timeout' must be positive"));
-        out.add(bad("type: powerdns\nurl: http://127.0.0.1:8081\napiKeyFile: missing.key", 6, 3,
+        out.add(bad("type: powerdns\nurl: ''\napiKeyFile: good.secret", "=url", "found nothing for 'url'"));
+        out.add(bad("type: powerdns\nurl: http://127.0.0.1:8081\nserver: a/b\napiKeyFile: good.secret", "server", "is 'a/b'"));
+        out.add(bad("type: powerdns\nurl: http://127.0.0.1:8081\nnotify: maybe\napiKeyFile: good.secret", "notify", "is 'maybe'"));
+        out.add(bad("type: powerdns\nurl: http://127.0.0.1:8081\ntimeout: 0s\napiKeyFile: good.secret", "timeout",
+                "must be longer than 0s"));
+        out.add(bad("type: powerdns\nurl: http://127.0.0.1:8081\napiKeyFile: missing.key", "apiKeyFile",
                 "cannot read the PowerDNS API key file", "no such file"));
-        out.add(bad("type: powerdns\nurl: http://127.0.0.1:8081\napiKeyFile: a-directory", 6, 3, "it is a directory"));
-        out.add(bad("type: powerdns\nurl: http://127.0.0.1:8081", 4, 3, "set apiKeyEnv"));
+        out.add(bad("type: powerdns\nurl: http://127.0.0.1:8081\napiKeyFile: a-directory", "apiKeyFile", "it is a directory"));
+        out.add(bad("type: powerdns\nurl: http://127.0.0.1:8081\napiKeyFile: zero.secret", "apiKeyFile", "not a regular file"));
+        out.add(bad("type: powerdns\nurl: http://127.0.0.1:8081", "", "needs apiKeyEnv"));
         // cloudflare
         for (String v : List.of("lots", "0", "3501")) {
-            out.add(bad("type: cloudflare\nbatchSize: " + v + "\napiTokenFile: good.secret", 5, 3, "'batchSize' is", "1..3500"));
+            out.add(bad("type: cloudflare\nbatchSize: " + v + "\napiTokenFile: good.secret", "batchSize", "is '", "1..3500"));
         }
-        out.add(bad("type: cloudflare\nbaseUrl: http://api.example.com/client/v4\napiTokenFile: good.secret", 5, 3, "use https"));
-        out.add(bad("type: cloudflare\ntimeout: later\napiTokenFile: good.secret", 5, 3, "'timeout'"));
-        out.add(bad("type: cloudflare\napiTokenFile: fifo.secret", 5, 3, "cannot read the Cloudflare API token file",
+        out.add(bad("type: cloudflare\nbaseUrl: http://api.example.com/client/v4\napiTokenFile: good.secret", "baseUrl", "use https"));
+        out.add(bad("type: cloudflare\ntimeout: later\napiTokenFile: good.secret", "timeout", "not a duration"));
+        out.add(bad("type: cloudflare\napiTokenFile: fifo.secret", "apiTokenFile", "cannot read the Cloudflare API token file",
                 "not a regular file"));
-        out.add(bad("type: cloudflare\napiTokenFile: good.secret\napiTokenEnv: CF", 5, 3, "not both"));
+        out.add(bad("type: cloudflare\napiTokenFile: huge.secret", "apiTokenFile", "at most 64 KiB"));
+        out.add(bad("type: cloudflare\napiTokenFile: good.secret\napiTokenEnv: CF", "apiTokenFile", "not both"));
         return out.stream();
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("badSettings")
-    void aBadSettingIsAPlanErrorAtItsKey(Bad b) throws Exception {
+    void aBadSettingIsAPlanErrorAtItsValue(Bad b) throws Exception {
         Path plan = dir.resolve("plan.yaml");
         Files.writeString(plan, plan(b.block()));
         PlanException e = catchThrowableOfType(PlanException.class, () -> LOADER.load(plan));
         assertThat(e).as("refused:%n%s", plan(b.block())).isNotNull();
         assertThat(e.errors()).as("errors").hasSize(1);
         PlanError err = e.errors().get(0);
-        assertThat(err.where().line()).as("%s", err).isEqualTo(b.line());
-        assertThat(err.where().column()).as("%s", err).isEqualTo(b.column());
+        int[] at = b.at();
+        assertThat(err.where().line()).as("%s", err).isEqualTo(at[0]);
+        assertThat(err.where().column()).as("%s", err).isEqualTo(at[1]);
         for (String s : b.says()) assertThat(err.message()).contains(s);
         assertThat(err.message()).doesNotContainPattern("[A-Z][A-Za-z]*(Exception|Error)\\b").doesNotContain(SECRET);
     }
@@ -173,13 +207,13 @@ class ProviderSettingsAtLoadTest {
         for (String cmd : List.of("plan", "apply", "status", "rollback")) {
             Cli.Run r = Cli.migrate(cmd, plan.toString(), "--now", "2026-11-20T00:00:00Z");
             assertThat(r.code()).as(r.all()).isEqualTo(2);
-            assertThat(r.err()).startsWith(plan + ":6:3: provider zonefile: 'batchSize' is 'lots'")
+            assertThat(r.err()).startsWith(plan + ":6:14: is 'lots', expected a whole number of RRsets")
                     .contains("the plan has 1 error; nothing was done").doesNotContain("Exception");
         }
         Files.writeString(plan, plan("type: rfc2136\nserver: 127.0.0.1:53\ntsig: { name: k, secretFile: nowhere.key }"));
         Cli.Run r = Cli.migrate("plan", plan.toString(), "--now", "2026-11-20T00:00:00Z");
         assertThat(r.code()).as(r.all()).isEqualTo(2);
-        assertThat(r.err()).startsWith(plan + ":6:20: provider rfc2136: cannot read the TSIG secret file "
+        assertThat(r.err()).startsWith(plan + ":6:32: cannot read the TSIG secret file "
                 + dir.resolve("nowhere.key") + ": no such file");
     }
 
@@ -205,7 +239,7 @@ class ProviderSettingsAtLoadTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String said = new String(p.getInputStream().readAllBytes());
         assertThat(p.exitValue()).as(said).isEqualTo(2);
-        assertThat(said).contains(plan + ":8:5: provider rfc2136: cannot read the TSIG secret file " + key
+        assertThat(said).contains(plan + ":8:17: cannot read the TSIG secret file " + key
                 + ": permission denied").doesNotContain("Exception").doesNotContain(SECRET);
     }
 }

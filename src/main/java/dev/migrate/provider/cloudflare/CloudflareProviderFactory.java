@@ -6,14 +6,14 @@ import dev.migrate.provider.ProviderConfig;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderFactory;
 import dev.migrate.provider.SettingChecks;
-import dev.migrate.provider.SettingError;
+import dev.migrate.provider.SettingProblem;
 import dev.migrate.provider.http.HttpProviders;
 import dev.migrate.support.Sleeper;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import okhttp3.HttpUrl;
 
 /**
  * {@code type: cloudflare}: {@code apiTokenEnv} or {@code apiTokenFile} (an API token with Zone Read and
@@ -44,43 +44,30 @@ public final class CloudflareProviderFactory implements ProviderFactory {
         return Set.of("apiTokenEnv", "apiTokenFile", "batchSize", "timeout", "baseUrl");
     }
 
-    static final String API_TOKEN = "provider cloudflare: the Cloudflare API token";
+    @Override
+    public List<SettingProblem> check(Map<String, Object> settings) {
+        List<SettingProblem> out = new ArrayList<>();
+        SettingChecks.url("cloudflare", settings, "baseUrl", out);
+        SettingChecks.wholeNumber(settings, "batchSize", 1, 3500, "1..3500 (200 on the Free plan, 3,500 on Pro and above)", out);
+        SettingChecks.positiveDuration(settings, "timeout", out);
+        SettingChecks.secretSource(settings, "apiToken", out);
+        return out;
+    }
 
     @Override
-    public List<SettingError> validate(ProviderConfig config) {
-        Map<String, Object> s = config.settings();
-        return new SettingChecks()
-                .scalars("cloudflare", s, "", "apiTokenEnv", "apiTokenFile", "batchSize", "timeout", "baseUrl")
-                .check("baseUrl", () -> baseUrl(config))
-                .check("batchSize", () -> batchSize(config))
-                .check("timeout", () -> timeout(config))
-                .check(ProviderConfig.secretKey(s, "apiToken"), () -> config.secretIfInFile(s, "apiToken", API_TOKEN))
-                .errors();
+    public List<SettingProblem> checkFiles(ProviderConfig config) {
+        return SettingChecks.secretFile(config, "apiToken", "the Cloudflare API token");
     }
 
     @Override
     public DnsProvider create(ProviderConfig config) throws ProviderException {
-        var base = baseUrl(config);
-        int batchSize = batchSize(config);
-        Duration timeout = timeout(config);
-        var token = config.secret("apiToken", API_TOKEN);
-        return new CloudflareProvider(base, token, batchSize, timeout, Sleeper.REAL, config.clock());
-    }
-
-    private static HttpUrl baseUrl(ProviderConfig config) throws ProviderException {
-        return HttpProviders.baseUrl("cloudflare", "baseUrl", config.string("baseUrl").orElse(CloudflareProvider.DEFAULT_BASE_URL));
-    }
-
-    private static int batchSize(ProviderConfig config) throws ProviderException {
-        return config.integer("batchSize", 1, 3500, "1..3500 (200 on the Free plan, 3,500 on Pro and above)")
+        SettingChecks.requireNone("cloudflare", check(config.settings()));
+        var base = HttpProviders.baseUrl("cloudflare", "baseUrl",
+                config.string("baseUrl").orElse(CloudflareProvider.DEFAULT_BASE_URL));
+        int batchSize = config.string("batchSize").map(s -> Integer.parseInt(s.trim()))
                 .orElse(CloudflareProvider.DEFAULT_BATCH_SIZE);
-    }
-
-    private static Duration timeout(ProviderConfig config) throws ProviderException {
         Duration timeout = config.duration("timeout").orElse(DEFAULT_TIMEOUT);
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new ProviderException(ProviderException.Kind.INVALID, "provider cloudflare: 'timeout' must be positive");
-        }
-        return timeout;
+        var token = config.secret("apiToken", "provider cloudflare: the Cloudflare API token");
+        return new CloudflareProvider(base, token, batchSize, timeout, Sleeper.REAL, config.clock());
     }
 }

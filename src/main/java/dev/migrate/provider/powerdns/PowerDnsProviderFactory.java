@@ -6,14 +6,14 @@ import dev.migrate.provider.ProviderConfig;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderFactory;
 import dev.migrate.provider.SettingChecks;
-import dev.migrate.provider.SettingError;
+import dev.migrate.provider.SettingProblem;
 import dev.migrate.provider.http.HttpProviders;
 import dev.migrate.support.Sleeper;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import okhttp3.HttpUrl;
 
 /**
  * {@code type: powerdns}: {@code url} (the API's web server, e.g. http://127.0.0.1:8081), {@code server}
@@ -43,55 +43,37 @@ public final class PowerDnsProviderFactory implements ProviderFactory {
         return Set.of("url", "server", "apiKeyEnv", "apiKeyFile", "notify", "timeout");
     }
 
-    static final String API_KEY = "provider powerdns: the PowerDNS API key";
+    @Override
+    public List<SettingProblem> check(Map<String, Object> settings) {
+        List<SettingProblem> out = new ArrayList<>();
+        SettingChecks.required(settings, "url", "the API web server, e.g. http://127.0.0.1:8081", out);
+        SettingChecks.url("powerdns", settings, "url", out);
+        SettingChecks.bool("powerdns", settings, "notify", out);
+        SettingChecks.positiveDuration(settings, "timeout", out);
+        SettingChecks.secretSource(settings, "apiKey", out);
+        Object server = settings.get("server");
+        // The server id is a path segment of every API call: a word, never something that changes the path.
+        if (server != null && !server.toString().trim().matches("[A-Za-z0-9._-]*")) {
+            out.add(SettingProblem.at("server", "is '" + dev.migrate.dns.Names.printable(server.toString()) + "', expected"
+                    + " the API's server id (letters, digits, '.', '_' and '-'; usually localhost)"));
+        }
+        return out;
+    }
 
     @Override
-    public List<SettingError> validate(ProviderConfig config) {
-        Map<String, Object> s = config.settings();
-        return new SettingChecks()
-                .scalars("powerdns", s, "", "url", "server", "apiKeyEnv", "apiKeyFile", "notify", "timeout")
-                .check("url", () -> url(config))
-                .check("server", () -> server(config))
-                .check("notify", () -> notify(config))
-                .check("timeout", () -> timeout(config))
-                .check(ProviderConfig.secretKey(s, "apiKey"), () -> config.secretIfInFile(s, "apiKey", API_KEY))
-                .errors();
+    public List<SettingProblem> checkFiles(ProviderConfig config) {
+        return SettingChecks.secretFile(config, "apiKey", "the PowerDNS API key");
     }
 
     @Override
     public DnsProvider create(ProviderConfig config) throws ProviderException {
-        var url = url(config);
-        String server = server(config);
-        boolean notify = notify(config);
-        Duration timeout = timeout(config);
-        var key = config.secret("apiKey", API_KEY);
-        return new PowerDnsProvider(url, server, key, notify, timeout, Sleeper.REAL);
-    }
-
-    private static HttpUrl url(ProviderConfig config) throws ProviderException {
-        return HttpProviders.baseUrl("powerdns", "url", config.require("url"));
-    }
-
-    /** The server id in the API's paths: a word, never something that would change the path. */
-    private static String server(ProviderConfig config) throws ProviderException {
-        String server = config.string("server").map(String::trim).filter(x -> !x.isEmpty()).orElse("localhost");
-        if (!server.matches("[A-Za-z0-9._-]+")) {
-            throw new ProviderException(ProviderException.Kind.INVALID, "provider powerdns: 'server' is '"
-                    + dev.migrate.dns.Names.printable(server) + "', expected the API's server id (letters, digits,"
-                    + " '.', '_' and '-'; usually localhost)");
-        }
-        return server;
-    }
-
-    private static boolean notify(ProviderConfig config) throws ProviderException {
-        return config.string("notify").isPresent() && HttpProviders.bool("powerdns", "notify", config.string("notify").get());
-    }
-
-    private static Duration timeout(ProviderConfig config) throws ProviderException {
+        SettingChecks.requireNone("powerdns", check(config.settings()));
+        var url = HttpProviders.baseUrl("powerdns", "url", config.require("url"));
+        String server = config.string("server").map(String::trim).filter(s -> !s.isEmpty()).orElse("localhost");
+        boolean notify = config.string("notify").isPresent()
+                && HttpProviders.bool("powerdns", "notify", config.string("notify").get());
         Duration timeout = config.duration("timeout").orElse(DEFAULT_TIMEOUT);
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new ProviderException(ProviderException.Kind.INVALID, "provider powerdns: 'timeout' must be positive");
-        }
-        return timeout;
+        var key = config.secret("apiKey", "provider powerdns: the PowerDNS API key");
+        return new PowerDnsProvider(url, server, key, notify, timeout, Sleeper.REAL);
     }
 }

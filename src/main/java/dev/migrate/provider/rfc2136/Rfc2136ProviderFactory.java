@@ -5,9 +5,10 @@ import dev.migrate.provider.DnsProvider;
 import dev.migrate.provider.ProviderConfig;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderFactory;
-import dev.migrate.provider.SettingError;
+import dev.migrate.provider.SettingProblem;
 import dev.migrate.support.Sleeper;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,8 +37,13 @@ public final class Rfc2136ProviderFactory implements ProviderFactory {
     }
 
     @Override
-    public List<SettingError> validate(ProviderConfig config) {
-        return Rfc2136Settings.problems(config);
+    public List<SettingProblem> check(Map<String, Object> settings) {
+        return Rfc2136Settings.check(settings);
+    }
+
+    @Override
+    public List<SettingProblem> checkFiles(ProviderConfig config) {
+        return Rfc2136Settings.checkFiles(config);
     }
 
     @Override

@@ -5,9 +5,12 @@ import dev.migrate.provider.ProviderConfig;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderException.Kind;
 import dev.migrate.provider.SettingChecks;
-import dev.migrate.provider.SettingError;
+import dev.migrate.provider.SettingProblem;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,26 +49,50 @@ record Rfc2136Settings(InetSocketAddress server, TsigKeySpec tsig, ReadMode read
     }
 
     /**
-     * Every problem in the block, each on its key, for {@link Rfc2136ProviderFactory#validate}: the same
-     * pieces {@link #from} runs. A secret in an environment variable is not looked at (not known at load).
+     * The block's values, each problem on its key, for {@link Rfc2136ProviderFactory#check}: the same pieces
+     * {@link #from} runs, reporting every problem rather than the first. Reads no file.
      */
-    static List<SettingError> problems(ProviderConfig config) {
-        SettingChecks checks = new SettingChecks()
-                .scalars("rfc2136", config.settings(), "", "server", "read", "timeout")
-                .check("server", () -> server(config))
-                .check("read", () -> read(config))
-                .check("timeout", () -> timeout(config));
-        if (config.settings().containsKey("tsig")) {
-            Object block = config.settings().get("tsig");
-            if (block instanceof Map<?, ?> m) {
+    static List<SettingProblem> check(Map<String, Object> settings) {
+        ProviderConfig values = new ProviderConfig("rfc2136", settings, Path.of("."), name -> null, Clock.systemUTC());
+        List<SettingProblem> out = new ArrayList<>();
+        SettingChecks.required(settings, "server", "the primary's address, e.g. 192.0.2.53 or 127.0.0.1:5301", out);
+        if (settings.get("server") != null) problem(out, List.of("server"), () -> server(values));
+        problem(out, List.of("read"), () -> read(values));
+        problem(out, List.of("timeout"), () -> timeout(values));
+        if (settings.containsKey("tsig")) {
+            if (settings.get("tsig") instanceof Map<?, ?> m) {
                 @SuppressWarnings("unchecked")
-                Map<String, Object> tsig = (Map<String, Object>) m;
-                TsigKeySpec.problems(tsig, config, checks);
+                Map<String, Object> block = (Map<String, Object>) m;
+                TsigKeySpec.check(block, out);
             } else {
-                checks.check("tsig", () -> tsig(config));
+                out.add(SettingProblem.at("tsig", "must be a block with name, algorithm and secretFile or secretEnv"));
             }
         }
-        return checks.errors();
+        return out;
+    }
+
+    /** The TSIG secret file, read and checked as {@link #from} reads it, for {@link Rfc2136ProviderFactory#checkFiles}. */
+    static List<SettingProblem> checkFiles(ProviderConfig config) {
+        List<SettingProblem> out = new ArrayList<>();
+        if (config.settings().get("tsig") instanceof Map<?, ?> m) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> block = (Map<String, Object>) m;
+            TsigKeySpec.checkFile(block, config, out);
+        }
+        return out;
+    }
+
+    /** One piece of {@link #from}, its failure a problem on {@code path} (without the "provider rfc2136: " the location makes plain). */
+    static void problem(List<SettingProblem> out, List<String> path, Step step) {
+        try {
+            step.run();
+        } catch (ProviderException | IllegalArgumentException e) {
+            out.add(new SettingProblem(path, e.getMessage().replaceFirst("^provider rfc2136: (tsig: )?", "")));
+        }
+    }
+
+    interface Step {
+        Object run() throws ProviderException;
     }
 
     private static InetSocketAddress server(ProviderConfig config) throws ProviderException {

@@ -3,7 +3,8 @@ package dev.migrate.provider.rfc2136;
 import dev.migrate.dns.Names;
 import dev.migrate.provider.ProviderConfig;
 import dev.migrate.provider.ProviderException;
-import dev.migrate.provider.SettingChecks;
+import dev.migrate.provider.SettingProblem;
+import java.util.List;
 import dev.migrate.secret.Secret;
 import java.util.Base64;
 import java.util.Locale;
@@ -50,35 +51,31 @@ record TsigKeySpec(String name, String algorithm, Secret secret) {
 
     static final String SECRET = "provider rfc2136: the TSIG secret";
 
-    /** The block's problems, each on its key under {@code tsig.}, for the plan loader. */
-    static void problems(Map<String, Object> block, ProviderConfig config, SettingChecks checks) {
+    /** The block's values, each problem on its key under {@code tsig}, for the plan loader. */
+    static void check(Map<String, Object> block, List<SettingProblem> out) {
         for (String k : block.keySet()) {
             if (!KEYS.contains(k)) {
-                checks.check("tsig." + k, () -> {
-                    throw new ProviderException(ProviderException.Kind.INVALID, "provider rfc2136: tsig: unknown key '"
-                            + k + "' (allowed: name, algorithm, secretFile, secretEnv)");
-                });
+                out.add(new SettingProblem(List.of("tsig", k), "unknown key '" + k + "' in tsig (allowed: name, algorithm,"
+                        + " secretFile, secretEnv)"));
             }
         }
-        checks.scalars("rfc2136", block, "tsig.", "name", "algorithm", "secretFile", "secretEnv")
-                .check(block.containsKey("name") ? "tsig.name" : "tsig", () -> wrapped(() -> name(block)))
-                .check("tsig.algorithm", () -> wrapped(() -> algorithm(block)))
-                .check("tsig." + ProviderConfig.secretKey(block, "secret"), () -> {
-                    var s = config.secretIfInFile(block, "secret", SECRET);
-                    if (s.isPresent()) wrapped(() -> checkedSecret(s.get()));
-                });
-    }
-
-    private interface Step {
-        Object run();
-    }
-
-    private static void wrapped(Step step) throws ProviderException {
-        try {
-            step.run();
-        } catch (IllegalArgumentException e) {
-            throw new ProviderException(ProviderException.Kind.INVALID, "provider rfc2136: " + e.getMessage());
+        Rfc2136Settings.problem(out, block.get("name") == null ? List.of("tsig") : List.of("tsig", "name"), () -> name(block));
+        Rfc2136Settings.problem(out, List.of("tsig", "algorithm"), () -> algorithm(block));
+        boolean env = block.get("secretEnv") != null;
+        boolean file = block.get("secretFile") != null;
+        if (env && file) out.add(new SettingProblem(List.of("tsig", "secretFile"), "give either secretEnv or secretFile, not both"));
+        if (!env && !file) {
+            out.add(new SettingProblem(List.of("tsig"), "needs secretEnv (an environment variable) or secretFile (a file)"
+                    + " holding the key's secret"));
         }
+    }
+
+    /** The secret file, read and checked (base64, or a BIND key file) as {@link #parse} does. */
+    static void checkFile(Map<String, Object> block, ProviderConfig config, List<SettingProblem> out) {
+        Rfc2136Settings.problem(out, List.of("tsig", "secretFile"), () -> {
+            var raw = config.secretIfInFile(block, "secret", "the TSIG secret");
+            return raw.map(TsigKeySpec::checkedSecret).orElse(null);
+        });
     }
 
     private static void knownKeys(Map<String, Object> block) {
