@@ -328,12 +328,19 @@ public final class PlanLoader {
             settings.values().removeIf(v -> v == null || v instanceof String t && t.isBlank());
             ProviderFactory factory = factories.get(type);
             if (factory != null) {
-                List<SettingProblem> problems = new ArrayList<>(factory.check(settings));
-                if (problems.isEmpty()) {
-                    // The files the values name, once the values are right. Environment variables are not
-                    // known when a plan loads: the adapter only checks that one is named.
-                    ProviderConfig config = new ProviderConfig(type, settings, baseDir(), name -> null, Clock.systemUTC());
-                    problems.addAll(factory.checkFiles(config));
+                List<SettingProblem> problems = new ArrayList<>();
+                try {
+                    problems.addAll(factory.check(settings));
+                    if (problems.isEmpty()) {
+                        // The files the values name, once the values are right. Environment variables are not
+                        // known when a plan loads: the adapter only checks that one is named.
+                        ProviderConfig config = new ProviderConfig(type, settings, baseDir(), name -> null, Clock.systemUTC());
+                        problems.addAll(factory.checkFiles(config));
+                    }
+                } catch (RuntimeException e) {
+                    // An adapter's check that fails is its bug; the plan still gets an error, not a stack trace.
+                    problems.add(new SettingProblem(List.of(), "the " + type + " adapter could not check these settings: "
+                            + Names.printable(String.valueOf(e.getMessage()))));
                 }
                 for (SettingProblem p : problems) {
                     // A key written without a value is already an error; the adapter's "needs 'k'" says it again.
@@ -785,11 +792,11 @@ public final class PlanLoader {
             String written = requiredString(m, "name", "the domain name to ask for, e.g. www.example.com");
             String name = null;
             if (written != null) {
-                name = Names.canonical(written.trim());
-                String bad = Names.syntaxError(name);
-                if (bad != null) {
-                    error(m.get("name").at(), "found '" + written + "', expected a domain name: " + bad);
-                    name = null;
+                try {
+                    name = Names.parseWritten(written, ".");
+                } catch (IllegalArgumentException e) {
+                    error(m.get("name").at(), "found '" + Names.printable(written) + "', expected a domain name: "
+                            + e.getMessage());
                 }
             }
             String type = "A";
@@ -1106,7 +1113,14 @@ public final class PlanLoader {
                     } else {
                         stepZones = new ArrayList<>();
                         for (Scalar sc : scalars(zn, "a list of the plan's zones, or rest")) {
-                            String z = Names.canonical(sc.text().trim());
+                            String z;
+                            try {
+                                z = zoneName(sc.text() == null ? "" : sc.text());
+                            } catch (IllegalArgumentException e) {
+                                error(sc.at(), "found '" + Names.printable(sc.text()) + "', expected one of the plan's"
+                                        + " zones: " + e.getMessage());
+                                continue;
+                            }
                             if (!zones.contains(z)) {
                                 List<String> bare = zones.stream().map(x -> x.substring(0, x.length() - 1)).toList();
                                 error(sc.at(), "zone '" + sc.text() + "' is not in 'zones' " + bare
@@ -1272,12 +1286,16 @@ public final class PlanLoader {
                     ok = false;
                     continue;
                 }
-                String name = Names.canonical(text);
-                String bad = Names.syntaxError(name);
-                if (bad != null) {
-                    error(s.at(), "found '" + text + "' in move.nameservers, expected a host name: " + bad);
+                String name;
+                try {
+                    name = Names.parseWritten(text, ".");
+                } catch (IllegalArgumentException e) {
+                    error(s.at(), "found '" + Names.printable(text) + "' in move.nameservers, expected a host name: "
+                            + e.getMessage());
                     ok = false;
-                } else if (out.contains(name)) {
+                    continue;
+                }
+                if (out.contains(name)) {
                     error(s.at(), "nameserver '" + text + "' is listed twice in move.nameservers");
                     ok = false;
                 } else {
