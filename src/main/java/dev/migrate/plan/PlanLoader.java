@@ -166,7 +166,7 @@ public final class PlanLoader {
      */
     public static List<String> phaseIds(Path file) {
         try {
-            Node root = YamlTree.parse(new StringReader(Files.readString(file)), file);
+            Node root = YamlTree.parse(new StringReader(read(file)), file);
             if (!(root instanceof MapNode top)) return List.of();
             Node phases = top.get("phases");
             if (phases == null) {
@@ -182,7 +182,7 @@ public final class PlanLoader {
                 }
             }
             return ids;
-        } catch (IOException | PlanException | RuntimeException e) {
+        } catch (PlanException | RuntimeException e) {
             return List.of();
         }
     }
