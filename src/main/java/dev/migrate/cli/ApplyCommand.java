@@ -123,7 +123,7 @@ public final class ApplyCommand implements Callable<Integer> {
 
     private int report(Workspace ws, PrintWriter out, PrintWriter err, Instant now, RunReport r) {
         if (output.json()) out.println(Json.write(RunOutput.json(ws.plan().name(), r, now)));
-        else RunOutput.text(out, err, r, now, quiet, limit);
+        else RunOutput.text(out, err, r, now, quiet, limit, Colour.of(spec));
         return r.verdict().exitCode();
     }
 

@@ -156,7 +156,9 @@ public final class RehearseCommand implements Callable<Integer> {
                 + Durations.human(r.virtualSpan()) + " of timeline rehearsed in " + String.format("%.1f", wall.toMillis() / 1000.0)
                 + " s.");
         out.println();
-        out.println("Verdict: " + r.verdictText() + " (exit " + r.verdict().exitCode() + ").");
+        Colour colour = Colour.of(spec);
+        String verdict = r.verdictText() + " (exit " + r.verdict().exitCode() + ").";
+        out.println("Verdict: " + (r.verdict().exitCode() == 0 ? colour.good(verdict) : colour.failed(verdict)));
         if (r.verdict().exitCode() == 0) {
             out.println("A real run: put '*/5 * * * * migrate apply " + p.file() + " --quiet' in cron (or run 'migrate"
                     + " apply " + p.file() + " --wait');");

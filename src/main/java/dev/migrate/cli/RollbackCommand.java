@@ -68,7 +68,7 @@ public final class RollbackCommand implements Callable<Integer> {
             }
             RunReport r = ApplyCommand.run(() -> engine.rollback(new Engine.RollbackOptions(dryRun, force, to, restoreAfter)));
             if (output.json()) out.println(Json.write(RunOutput.json(ws.plan().name(), r, clock.instant())));
-            else RunOutput.text(out, err, r, clock.instant(), false, Integer.MAX_VALUE);
+            else RunOutput.text(out, err, r, clock.instant(), false, Integer.MAX_VALUE, Colour.of(spec));
             return r.verdict().exitCode();
         }
     }

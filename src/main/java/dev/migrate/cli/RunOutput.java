@@ -15,11 +15,16 @@ final class RunOutput {
     private RunOutput() {}
 
     static void text(PrintWriter out, PrintWriter err, RunReport r, Instant now, boolean quiet, int limit) {
+        text(out, err, r, now, quiet, limit, Colour.NONE);
+    }
+
+    /** The same, states coloured on a terminal (green done, yellow held, red failed). */
+    static void text(PrintWriter out, PrintWriter err, RunReport r, Instant now, boolean quiet, int limit, Colour colour) {
         for (String n : r.notes()) out.println(n);
         for (PhaseResult p : r.phases()) {
             boolean bad = !(p.outcome() instanceof PhaseOutcome.Done || p.outcome() instanceof PhaseOutcome.WouldRun);
             PrintWriter w = bad ? err : out;
-            w.println(p.phase() + ": " + p.outcome().word() + ": " + p.message());
+            w.println(p.phase() + ": " + colour.state(p.outcome().word()) + ": " + p.message());
             if (!p.changes().isEmpty()) Render.changes(w, p.changes(), "  ", limit);
         }
         if (quiet && r.quiet()) return;

@@ -5,6 +5,8 @@ import dev.migrate.exec.Commands;
 import dev.migrate.exec.ProcessCommands;
 import dev.migrate.plan.PhaseSpec;
 import dev.migrate.plan.Plan;
+import dev.migrate.probe.ResolverObservation;
+import java.util.Optional;
 import dev.migrate.probe.AuthoritativeProbe;
 import dev.migrate.probe.ProbeException;
 import dev.migrate.probe.PropagationCheck;
@@ -75,5 +77,16 @@ public final class DefaultProbes implements Probes {
     @Override
     public MoveProbes move() {
         return new MoveProbes(clock, sleeper);
+    }
+
+    @Override
+    public Optional<ResolverObservation> resolvers(Plan plan) {
+        ResolverObservation r = ResolverObservation.forPlan(plan, clock);
+        return r.isEmpty() ? Optional.empty() : Optional.of(r);
+    }
+
+    @Override
+    public Sleeper sleeper() {
+        return sleeper;
     }
 }

@@ -26,6 +26,8 @@ import java.util.Objects;
  */
 public final class JournaledWriter {
     static final int WRITE_TRIES = 3;
+    /** Longest a retry waits, whatever a provider asks: a cron run must not hang on a bad hint. */
+    static final Duration MAX_RETRY_WAIT = Duration.ofSeconds(60);
 
     private final LiveZones live;
     private final Ledger ledger;
@@ -72,7 +74,7 @@ public final class JournaledWriter {
         if (!batch.isEmpty()) {
             ProviderException failure = applyWithRetries(phase, id, zone, batch);
             if (failure != null) {
-                if (failure.kind() == ProviderException.Kind.CONFLICT) throw conflict(phase, id, zone, failure);
+                if (failure.kind() == ProviderException.Kind.CONFLICT) throw conflict(phase, id, zone, batch, failure);
                 settleUncertain(phase, id, zone, batch, failure);
             }
         }
@@ -86,6 +88,7 @@ public final class JournaledWriter {
         ProviderException failure = null;
         for (int attempt = 1; attempt <= WRITE_TRIES; attempt++) {
             try {
+                ledger.stillHeld();
                 live.provider().apply(zone, batch);
                 return null;
             } catch (ProviderException ex) {
@@ -95,13 +98,35 @@ public final class JournaledWriter {
                 if (!ex.kind().isTransient() || attempt == WRITE_TRIES) return ex;
                 ledger.append(new Entry.Retried(phase, id, zone, attempt + 1, ex.getMessage()));
                 listener.event(new EngineEvent.Retrying(ex.getMessage(), attempt + 1, WRITE_TRIES));
-                sleep(Duration.ofSeconds(attempt));
+                // The provider's own hint (Retry-After, Route 53's backoff) when it gives one, bounded.
+                Duration wait = ex.retryAfter().filter(d -> !d.isNegative()).orElse(Duration.ofSeconds(attempt));
+                sleep(wait.compareTo(MAX_RETRY_WAIT) > 0 ? MAX_RETRY_WAIT : wait);
             }
         }
         return failure;
     }
 
-    private EngineException conflict(String phase, String id, String zone, ProviderException failure) throws IOException {
+    private EngineException conflict(String phase, String id, String zone, List<RRsetChange> batch,
+            ProviderException failure) throws IOException {
+        // A provider that applied part of the batch before the conflict (several requests, no transaction)
+        // must not be journaled as "nothing written": read back, and commit what landed.
+        Settled s = null;
+        try {
+            s = settle(zone, batch);
+        } catch (ProviderException e) {
+            // cannot read back: trust the provider's word that a conflict wrote nothing
+        }
+        if (s != null && !s.landed().isEmpty() && s.landed().size() < batch.size()) {
+            ledger.append(new Entry.Commit(phase, id, zone, false, s.landed()));
+            String why = failure.getMessage() + " (" + s.landed().size() + " of " + batch.size()
+                    + " RRsets of this batch had landed before it; the journal records them)";
+            if (Event.ROLLBACK_PHASE.equals(phase)) {
+                ledger.append(new Entry.RollbackFailed(why));
+                return new EngineException(Verdict.BLOCKED, "rollback stopped: " + why);
+            }
+            return new EngineException(Verdict.BLOCKED, "conflict in " + zone + ": " + why
+                    + ". Nothing else was overwritten; look at these records, then fix the plan or the records");
+        }
         ledger.append(new Entry.Aborted(phase, id, zone, failure.getMessage(), false));
         if (Event.ROLLBACK_PHASE.equals(phase)) {
             ledger.append(new Entry.RollbackFailed(failure.getMessage()));
@@ -111,21 +136,33 @@ public final class JournaledWriter {
                 + ". Nothing was overwritten; look at these records, then fix the plan or the records");
     }
 
-    /** After a failed write, read back: it may have landed (commit), not landed (abort), or be unknown (leave pending). */
+    /**
+     * After a failed write, read back, RRset by RRset: all landed (the caller commits), none (abort), part of
+     * it (commit what landed: the journal never says "nothing written" when something was), or unknown
+     * (the intent stays pending and the next run settles it).
+     */
     private void settleUncertain(String phase, String id, String zone, List<RRsetChange> batch, ProviderException failure)
             throws IOException, EngineException {
+        Settled s;
         try {
-            if (matches(zone, batch, true)) return; // landed; the caller commits
-            if (matches(zone, batch, false)) {
-                ledger.append(new Entry.Aborted(phase, id, zone, failure.getMessage(), false));
-                throw new EngineException(Verdict.FAILURE, failure.getMessage() + " (nothing was changed; the journal"
-                        + " records the attempt)");
-            }
+            s = settle(zone, batch);
         } catch (ProviderException readFailure) {
-            // Cannot tell: the intent stays pending and the next run settles it.
+            throw new EngineException(Verdict.FAILURE, failure.getMessage() + " (whether the change landed is unknown; the"
+                    + " next apply or rollback reads the records back and settles it)");
         }
-        throw new EngineException(Verdict.FAILURE, failure.getMessage() + " (whether the change landed is unknown; the"
-                + " next apply or rollback reads the records back and settles it)");
+        if (!s.neither().isEmpty()) {
+            throw new EngineException(Verdict.FAILURE, failure.getMessage() + " (whether the change landed is unknown; the"
+                    + " next apply or rollback reads the records back and settles it)");
+        }
+        if (s.notLanded().isEmpty()) return; // landed; the caller commits
+        if (s.landed().isEmpty()) {
+            ledger.append(new Entry.Aborted(phase, id, zone, failure.getMessage(), false));
+            throw new EngineException(Verdict.FAILURE, failure.getMessage() + " (nothing was changed; the journal"
+                    + " records the attempt)");
+        }
+        ledger.append(new Entry.Commit(phase, id, zone, false, s.landed()));
+        throw new EngineException(Verdict.FAILURE, failure.getMessage() + " (" + s.landed().size() + " of " + batch.size()
+                + " RRsets had landed; the journal records them, and the next apply writes the rest)");
     }
 
     private boolean landed(String zone, List<RRsetChange> batch) {
@@ -149,31 +186,56 @@ public final class JournaledWriter {
         recover(notes, b -> true);
     }
 
-    /** The same for the pending batches {@code mine} says went to this writer's provider (a provider move has two). */
+    /**
+     * Settles the pending intents {@code mine} picks (a provider move's two providers each settle their own),
+     * RRset by RRset: each is in its before- or after-image (the journal has both). A batch that needed
+     * several requests may have landed in part; those that landed are committed, the rest recorded as not
+     * applied, and the run carries on. Only an RRset in neither image stops it.
+     */
     public void recover(List<String> notes, java.util.function.Predicate<Batch> mine) throws IOException, EngineException {
         for (Batch b : ledger.state().pending()) {
             if (!mine.test(b)) continue;
-            boolean after;
-            boolean before;
+            Settled s;
             try {
-                after = matches(b.zone(), b.changes(), true);
-                before = !after && matches(b.zone(), b.changes(), false);
+                s = settle(b.zone(), b.changes());
             } catch (ProviderException e) {
                 throw new EngineException(Verdict.FAILURE, "an earlier run stopped during batch " + b.id()
                         + " and the provider cannot be read to settle it: " + e.getMessage());
             }
-            if (after) {
+            if (!s.neither().isEmpty()) throw neitherImage(b);
+            if (s.landed().size() == b.changes().size()) {
                 ledger.append(new Entry.Commit(b.phase(), b.id(), b.zone(), true));
                 notes.add("recovered: batch " + b.id() + " (" + b.changes().size() + " RRsets) had landed before an"
                         + " earlier run stopped; recorded as committed");
-            } else if (before) {
+            } else if (s.landed().isEmpty()) {
                 ledger.append(new Entry.Aborted(b.phase(), b.id(), b.zone(), "not applied when the earlier run stopped", true));
                 notes.add("recovered: batch " + b.id() + " had not been applied when an earlier run stopped; recorded as"
                         + " aborted");
             } else {
-                throw neitherImage(b);
+                ledger.append(new Entry.Commit(b.phase(), b.id(), b.zone(), true, s.landed()));
+                notes.add("recovered: batch " + b.id() + ": " + s.landed().size() + " of " + b.changes().size()
+                        + " RRsets had landed when an earlier run stopped (the provider applied it in parts); recorded"
+                        + " those as committed and the rest as not applied");
             }
         }
+    }
+
+    /** Which RRsets of a batch hold their after-image, which their before-image, and which neither. */
+    private record Settled(List<RRsetChange> landed, List<RRsetChange> notLanded, List<RRsetChange> neither) {}
+
+    private Settled settle(String zone, List<RRsetChange> batch) throws ProviderException {
+        ZoneSnapshot z = live.read(zone, batch.stream().map(RRsetChange::key).toList());
+        List<RRsetChange> landed = new ArrayList<>();
+        List<RRsetChange> notLanded = new ArrayList<>();
+        List<RRsetChange> neither = new ArrayList<>();
+        for (RRsetChange c : batch) {
+            RRset now = z.get(c.key());
+            // An RRset whose images are equal (nothing to write) counts as landed.
+            if (Objects.equals(now, c.after())) landed.add(c);
+            else if (Objects.equals(now, c.before())) notLanded.add(c);
+            else neither.add(c);
+        }
+        return new Settled(landed, notLanded, neither);
     }
 
     private EngineException neitherImage(Batch b) {

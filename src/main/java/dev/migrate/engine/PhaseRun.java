@@ -9,6 +9,8 @@ import dev.migrate.plan.ScheduledPhase;
 import dev.migrate.plan.Timeline;
 import dev.migrate.probe.Expectation;
 import dev.migrate.probe.PropagationCheck;
+import dev.migrate.probe.ResolverObservation;
+import java.util.Optional;
 import dev.migrate.probe.ServiceChecks;
 import dev.migrate.probe.SoaSeen;
 import dev.migrate.state.Entry;
@@ -298,6 +300,33 @@ public final class PhaseRun {
                     + String.join(", ", failed) + " failed; the swap will not run until they pass");
         }
         return results.size() + " check(s) passed: " + String.join(", ", results.stream().map(ServiceChecks.Result::id).toList());
+    }
+
+    /**
+     * The plan's resolvers once the authoritative servers serve {@code expect}: with {@code gate: true},
+     * waited for (until the phase's deadline) and a condition; otherwise one look, a report. Empty when the
+     * plan lists none (or nothing real may be asked).
+     */
+    public Optional<ResolverObservation.Gate> resolvers(List<Expectation> expect, Instant deadline) throws EngineException {
+        Optional<ResolverObservation> r = probes.resolvers(plan);
+        if (r.isEmpty()) return Optional.empty();
+        try {
+            if (ResolverObservation.gated(plan)) {
+                return Optional.of(r.get().await(expect, deadline, plan.propagation().interval(), probes.sleeper(),
+                        listener.progress()));
+            }
+            List<ResolverObservation.Report> seen = r.get().observe(expect);
+            List<ResolverObservation.ResolverWait> waits = seen.stream()
+                    .map(rep -> new ResolverObservation.ResolverWait(rep.resolver(), rep.seesNew() ? now() : null, rep.newBy(), rep))
+                    .toList();
+            String summary = waits.stream().map(ResolverObservation.ResolverWait::describe)
+                    .collect(java.util.stream.Collectors.joining("; "));
+            return Optional.of(new ResolverObservation.Gate(seen.stream().allMatch(ResolverObservation.Report::seesNew),
+                    waits, summary));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(Verdict.FAILURE, "interrupted while asking the resolvers");
+        }
     }
 
     /** Up to ten of the addresses and RRsets a propagation check found wanting, for a message. */

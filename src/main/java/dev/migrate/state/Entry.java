@@ -187,15 +187,32 @@ public sealed interface Entry {
         return out;
     }
 
-    /** The batch is in place (the provider said so, or recovery read it back). */
-    record Commit(String phase, String batch, String zone, boolean recovered) implements Entry {
+    /**
+     * The batch is in place (the provider said so, or recovery read it back).
+     *
+     * @param landed when only part of the batch landed (recovery found some RRsets in their after-image and
+     *               the rest in their before-image): those that did; empty means all of it
+     */
+    record Commit(String phase, String batch, String zone, boolean recovered, List<RRsetChange> landed) implements Entry {
+        public Commit {
+            landed = List.copyOf(landed);
+        }
+
+        public Commit(String phase, String batch, String zone, boolean recovered) {
+            this(phase, batch, zone, recovered, List.of());
+        }
+
         @Override
         public Wire wire() {
-            return new Wire(Event.COMMIT, phase, batch, zone, List.of(), recovered ? Map.of("recovered", "true") : Map.of());
+            Map<String, String> i = new LinkedHashMap<>();
+            if (recovered) i.put("recovered", "true");
+            if (!landed.isEmpty()) i.put("partial", "true");
+            return new Wire(Event.COMMIT, phase, batch, zone, landed, i);
         }
 
         static Commit from(Event e) {
-            return new Commit(e.phase(), e.batch(), e.zone(), "true".equals(e.info("recovered")));
+            return new Commit(e.phase(), e.batch(), e.zone(), "true".equals(e.info("recovered")),
+                    "true".equals(e.info("partial")) ? e.changes() : List.of());
         }
     }
 

@@ -72,6 +72,11 @@ public final class JournalState {
             batches.put(i.batch(), b);
             pending.put(i.batch(), b);
         } else if (entry instanceof Entry.Commit c) {
+            if (!c.landed().isEmpty()) {
+                // Part of the batch landed: from now on the batch is those RRsets only (the rest never happened).
+                Batch b = batches.get(c.batch());
+                if (b != null) batches.put(b.id(), new Batch(b.id(), b.phase(), b.zone(), c.landed(), b.status(), b.undoes(), b.intent()));
+            }
             settle(c.batch(), Batch.Status.COMMITTED);
         } else if (entry instanceof Entry.Aborted a) {
             settle(a.batch(), Batch.Status.ABORTED);
@@ -121,6 +126,10 @@ public final class JournalState {
             if (target == null) return;
             Entry.Intent intent = (Entry.Intent) Entry.from(settled.intent());
             Set<dev.migrate.dns.RRsetKey> still = new HashSet<>(intent.kept());
+            // A rollback batch that landed only in part (recovery) leaves the rest of what it undoes in place.
+            Set<dev.migrate.dns.RRsetKey> landed = new HashSet<>();
+            for (RRsetChange c : settled.changes()) landed.add(c.key());
+            for (RRsetChange c : intent.changes()) if (!landed.contains(c.key())) still.add(c.key());
             // What an earlier partial rollback left stays left only if this one kept it too.
             Set<dev.migrate.dns.RRsetKey> before = outstanding.get(target.id());
             if (before != null) still.retainAll(before);

@@ -140,10 +140,13 @@ class ManualProviderThroughCliLabTest {
 
             Run rollback = migrate(operator, "rollback", plan.toString(), "--now", "2030-01-10T13:00:00Z");
             assertThat(rollback.code()).as(rollback.toString()).isZero();
-            // Newest first: the old address back (at the lowered TTL), then the original TTL.
+            // The old address back at the lowered TTL; a day later (apply, when due) the original TTL.
             assertThat(rollback.err()).contains("REPLACE the records, TTL 300 (now 198.51.100.20 TTL 300); exactly these records:\n"
-                    + "       www.example.test. 300 IN A 203.0.113.10")
-                    .contains("set the TTL to 3600, records unchanged (now 203.0.113.10 TTL 300); exactly these records:\n"
+                    + "       www.example.test. 300 IN A 203.0.113.10");
+            assertThat(www(primary.port())).isEqualTo("300 203.0.113.10");
+            Run restore = migrate(operator, "apply", plan.toString(), "--now", "2030-01-11T13:00:00Z");
+            assertThat(restore.code()).as(restore.toString()).isZero();
+            assertThat(restore.err()).contains("set the TTL to 3600, records unchanged (now 203.0.113.10 TTL 300); exactly these records:\n"
                     + "       www.example.test. 3600 IN A 203.0.113.10");
             assertThat(www(primary.port())).isEqualTo("3600 203.0.113.10");
             assertThat(www(secondary.port())).isEqualTo("3600 203.0.113.10");

@@ -12,6 +12,8 @@ import dev.migrate.plan.OnFailure;
 import dev.migrate.plan.ScheduledPhase;
 import dev.migrate.probe.Expectation;
 import dev.migrate.probe.PropagationCheck;
+import dev.migrate.probe.ResolverObservation;
+import java.time.Instant;
 import dev.migrate.state.Entry;
 import dev.migrate.support.Durations;
 import java.io.IOException;
@@ -37,12 +39,23 @@ final class Confirm implements PhaseAction {
         }
         List<Expectation> expect = swapped.stream().map(c -> new Expectation(c.zone(), c.key(), c.after())).toList();
         Map<String, ZoneSnapshot> live = run.readLive();
+        Instant deadline = run.now().plus(run.phase().spec().timeoutOrDefault());
         PropagationCheck.Outcome out = run.awaitLive(live, expect);
+        String why;
         if (out.live()) {
-            return run.finished("the swap is live: " + out.summary(), List.of(),
-                    new Entry.PhaseFinished(id, out.confirmedAt() != null ? out.confirmedAt() : run.now(), null, false));
+            // The resolvers the plan watches: when their clients see the new answer (a report), or, with
+            // resolvers: { gate: true }, a condition of the confirm too.
+            Optional<ResolverObservation.Gate> resolvers = run.resolvers(expect, deadline);
+            String seen = resolvers.map(g -> "; resolvers: " + g.summary()).orElse("");
+            if (resolvers.isEmpty() || resolvers.get().allSeeNew() || !ResolverObservation.gated(run.plan())) {
+                return run.finished("the swap is live: " + out.summary() + seen, List.of(),
+                        new Entry.PhaseFinished(id, out.confirmedAt() != null ? out.confirmedAt() : run.now(), null, false));
+            }
+            why = "live on every authoritative address (" + out.summary() + "), but not every gated resolver's clients"
+                    + " see it by the deadline" + seen;
+        } else {
+            why = "not live by the deadline: " + out.summary() + PhaseRun.problems(out);
         }
-        String why = "not live by the deadline: " + out.summary() + PhaseRun.problems(out);
         run.failed(why, Verdict.CHECK_FAILED);
         if (run.phase().spec().onFailure() == OnFailure.HALT) {
             return new PhaseOutcome.Failed(why + ". onFailure is halt: nothing was rolled back; decide, then 'migrate"
