@@ -76,27 +76,6 @@ public record ProviderConfig(
         return baseDir.resolve(require(key)).normalize();
     }
 
-    /**
-     * A whole number between {@code min} and {@code max}, or empty when the key is not given. The error
-     * quotes what was found and says what was expected.
-     */
-    public java.util.OptionalInt integer(String key, int min, int max, String expected) throws ProviderException {
-        Optional<String> s = string(key);
-        if (s.isEmpty()) return java.util.OptionalInt.empty();
-        String t = s.get().trim();
-        long v;
-        try {
-            v = Long.parseLong(t);
-        } catch (NumberFormatException e) {
-            v = Long.MIN_VALUE;
-        }
-        if (v < min || v > max) {
-            throw new ProviderException(ProviderException.Kind.INVALID, "provider " + type + ": '" + key + "' is '"
-                    + dev.migrate.dns.Names.printable(t) + "', expected " + expected);
-        }
-        return java.util.OptionalInt.of((int) v);
-    }
-
     @SuppressWarnings("unchecked")
     public Optional<Map<String, Object>> map(String key) {
         Object v = settings.get(key);
