@@ -3,10 +3,12 @@ package dev.migrate.engine;
 import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetChange;
 import dev.migrate.dns.RRsetKey;
+import dev.migrate.dns.ZoneRules;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.plan.TtlPolicy;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -116,6 +118,19 @@ public final class PhaseChanges {
                 out.add(t.key() + " still has TTL " + now.ttl() + " (lowered is " + ttl.lowered() + ")");
             }
         }
+        return out;
+    }
+
+    /**
+     * What {@code changes} would break in the zones as they are now ({@link ZoneRules}: a CNAME beside other
+     * data, a deleted apex NS, a name server left without an address, ...). The plan was judged against the
+     * zones when it was planned; the zones may have moved since, so each swap asks again on what it just read.
+     */
+    public static List<String> breaks(Map<String, ZoneSnapshot> live, Collection<RRsetChange> changes) {
+        Map<String, List<RRsetChange>> byZone = new LinkedHashMap<>();
+        for (RRsetChange c : changes) byZone.computeIfAbsent(c.zone(), z -> new ArrayList<>()).add(c);
+        List<String> out = new ArrayList<>();
+        byZone.forEach((zone, cs) -> ZoneRules.check(live.get(zone), cs).forEach(v -> out.add(zone + " " + v)));
         return out;
     }
 }

@@ -46,7 +46,7 @@ public final class SafetyGate {
      */
     public static Gate swap(List<String> drift, List<String> notLowered, Entry.SafeSwap lowering, Instant now,
             boolean force) {
-        return swap(new SwapFacts(drift, List.of(), notLowered, lowering, List.of()), now, force);
+        return swap(new SwapFacts(drift, List.of(), notLowered, lowering, List.of(), List.of()), now, force);
     }
 
     /**
@@ -61,10 +61,12 @@ public final class SafetyGate {
      * What the gate of one swap step looks at.
      *
      * @param foreign targets whose live data differs from what the journal says the tool last wrote there
+     * @param broken what the swap's changes would break in the zones as they are now (ZoneRules)
      */
     public record SwapFacts(List<String> drift, List<String> foreign, List<String> notLowered, Entry.SafeSwap lowering,
-            List<EarlierStep> earlier) {
+            List<EarlierStep> earlier, List<String> broken) {
         public SwapFacts {
+            broken = List.copyOf(broken);
             drift = List.copyOf(drift);
             foreign = List.copyOf(foreign);
             notLowered = List.copyOf(notLowered);
@@ -87,6 +89,12 @@ public final class SafetyGate {
         if (!f.foreign().isEmpty()) {
             return new Gate.Refused("changed by someone else since the tool wrote it: " + String.join("; ", f.foreign())
                     + ". The swap will not overwrite it: put back what the tool wrote, or roll back and start again");
+        }
+        if (!f.broken().isEmpty()) {
+            // Not forceable: a name server refuses to load (or serves wrongly) a zone that breaks these rules, so
+            // the swap would take down every name in the zone, not just the ones it moves.
+            return new Gate.Refused("the swap would break the zone: " + String.join("; ", f.broken())
+                    + ". Fix the live records or the plan's targets, then run apply again");
         }
         List<String> forced = new ArrayList<>();
         if (!notLowered.isEmpty()) {

@@ -267,6 +267,34 @@ class PromisesUnderAttackTest {
             variants++;
             System.out.println("ForeignChangeBeforeTheSwap: " + variants + " variants");
         }
+
+        @Test
+        void aSwapThatWouldNowBreakTheZoneIsRefusedEvenWithForce() throws Exception {
+            // blog is absent when the plan is made, so the planner finds nothing wrong with a CNAME there; someone
+            // adds data at blog before the swap: writing the CNAME now would make a zone BIND refuses to load.
+            Files.writeString(plan, Files.readString(plan).replace("changes:\n",
+                    "changes:\n  - { name: blog, type: CNAME, to: [www.example.com.] }\n"));
+            assertThat(cli("plan", plan.toString(), "--now", LOWER).exit()).isZero();
+            assertThat(apply(LOWER).exit()).isZero();
+            assertThat(apply(VERIFY).exit()).isZero();
+            RRsetKey blogTxt = key("blog.example.com.", "TXT");
+            edit(blogTxt, new RRset("blog.example.com.", "TXT", 300, List.of("\"site-verification=1\"")));
+            byte[] edited = Files.readAllBytes(zoneFile);
+            int variants = 0;
+            for (String[] extra : List.of(new String[0], new String[] {"--force"})) {
+                Run swap = apply(SWAP, extra);
+                assertThat(swap.exit()).as(swap.all()).isEqualTo(4);
+                assertThat(swap.err()).contains("would break the zone").contains("blog.example.com. CNAME");
+                assertThat(Files.readAllBytes(zoneFile)).as("nothing written").isEqualTo(edited);
+                variants++;
+            }
+            edit(blogTxt, null);
+            Run swap = apply(SWAP);
+            assertThat(swap.exit()).as(swap.all()).isZero();
+            assertThat(readZone(zoneFile).get(key("blog.example.com.", "CNAME")).rdata()).containsExactly("www.example.com.");
+            variants++;
+            System.out.println("SwapThatWouldBreakTheZone: " + variants + " variants");
+        }
     }
 
     // ---------------------------------------------------------------- a batch that landed in part

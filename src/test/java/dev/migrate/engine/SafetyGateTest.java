@@ -24,6 +24,20 @@ class SafetyGateTest {
     }
 
     @Test
+    void aSwapThatWouldBreakTheZoneIsRefusedAndForceDoesNotOpenIt() {
+        List<String> broken = List.of("example.com. blog.example.com. CNAME: a CNAME beside other data");
+        for (boolean force : new boolean[] {false, true}) {
+            Gate g = SafetyGate.swap(new SafetyGate.SwapFacts(List.of(), List.of(), List.of(), LOWERING, List.of(), broken),
+                    SAFE, force);
+            assertThat(g).isInstanceOf(Gate.Refused.class);
+            assertThat(((Gate.Refused) g).why()).contains("would break the zone").contains("blog.example.com. CNAME");
+        }
+        // nothing broken: the same facts open the gate
+        assertThat(SafetyGate.swap(new SafetyGate.SwapFacts(List.of(), List.of(), List.of(), LOWERING, List.of(), List.of()),
+                SAFE, false)).isEqualTo(new Gate.Open(List.of()));
+    }
+
+    @Test
     void holdsUntilTheEarliestSafeInstantAndSaysWhy() {
         Gate g = SafetyGate.swap(List.of(), List.of(), LOWERING, SAFE.minusSeconds(1), false);
         assertThat(g).isInstanceOf(Gate.HeldUntil.class);

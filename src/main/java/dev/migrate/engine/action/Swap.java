@@ -32,11 +32,12 @@ final class Swap implements PhaseAction {
         Map<String, ZoneSnapshot> live = run.readLive();
         List<Target> targets = run.stepTargets(run.phase().id(), live);
         var ttl = run.plan().ttl();
+        List<RRsetChange> changes = PhaseChanges.swap(targets, live, ttl);
         Gate gate = SafetyGate.swap(new SafetyGate.SwapFacts(PhaseChanges.drift(targets, live),
                 JournalFacts.changedSinceWritten(run.journal(), targets, live), PhaseChanges.notLowered(targets, live, ttl),
                 JournalFacts.lowering(run.timeline(), run.journal()),
-                JournalFacts.earlierSteps(run.timeline(), run.journal(), run.phase(), targets, ttl.marginFor(ttl.lowered()))),
-                run.now(), run.force());
+                JournalFacts.earlierSteps(run.timeline(), run.journal(), run.phase(), targets, ttl.marginFor(ttl.lowered())),
+                PhaseChanges.breaks(live, changes)), run.now(), run.force());
         if (gate instanceof Gate.Refused r) return new PhaseOutcome.Blocked(r.why());
         if (gate instanceof Gate.HeldUntil h) return new PhaseOutcome.HeldUntil(h.until(), h.why());
         Gate.Open open = (Gate.Open) gate;
@@ -45,7 +46,6 @@ final class Swap implements PhaseAction {
         if (run.phase().spec().preflight() && !run.plan().checks().isEmpty()) {
             run.runChecks(run.phase().id() + " preflight", run.plan().checksFor(verifyBefore(run).spec()));
         }
-        List<RRsetChange> changes = PhaseChanges.swap(targets, live, run.plan().ttl());
         run.write(changes);
         run.recordSerials(Planner.applyTo(live, changes)); // which addresses already serve the swap's serial
         return run.finished(changes.size() + " RRset(s) swapped" + (open.forced() ? " (FORCED)" : ""), changes,
@@ -70,11 +70,12 @@ final class Swap implements PhaseAction {
             lowering = new Entry.SafeSwap(confirmed, maxOrig, margin, Safety.earliestSafeSwap(confirmed, maxOrig, margin));
         }
         List<Target> targets = p.stepTargets(p.phase().id());
-        Gate gate = SafetyGate.swap(PhaseChanges.drift(targets, p.simulated()),
-                PhaseChanges.notLowered(targets, p.simulated(), p.plan().ttl()), lowering, p.now(), p.force());
+        List<RRsetChange> changes = PhaseChanges.swap(targets, p.simulated(), p.plan().ttl());
+        Gate gate = SafetyGate.swap(new SafetyGate.SwapFacts(PhaseChanges.drift(targets, p.simulated()), List.of(),
+                PhaseChanges.notLowered(targets, p.simulated(), p.plan().ttl()), lowering, List.of(),
+                PhaseChanges.breaks(p.simulated(), changes)), p.now(), p.force());
         if (gate instanceof Gate.Refused r) return new PhaseOutcome.Blocked(r.why());
         if (gate instanceof Gate.HeldUntil h) return new PhaseOutcome.HeldUntil(h.until(), h.why());
-        List<RRsetChange> changes = PhaseChanges.swap(targets, p.simulated(), p.plan().ttl());
         return new PhaseOutcome.WouldRun("would swap " + changes.size() + " RRset(s)", changes);
     }
 }
