@@ -856,7 +856,9 @@ public final class PlanLoader {
                             offset = null;
                         }
                     } catch (IllegalArgumentException e) {
-                        if (Offset.wellFormed(at) || at.trim().startsWith("T+") || at.trim().startsWith("T-") || at.trim().equals("T")) {
+                        boolean fromT = Offset.wellFormed(at) || at.trim().startsWith("T+") || at.trim().startsWith("T-")
+                                || at.trim().equals("T");
+                        if (fromT && !at.contains(Offset.SOAK)) {
                             error(m.get("at").at(), "found '" + at + "', expected an offset from the cutover: T, T+90s, T-1h30m,"
                                     + " T+2d (units s, m, h, d)" + (Offset.wellFormed(at)
                                             ? ", at most " + Offset.LIMIT.toDays() + " days from T" : ""));
