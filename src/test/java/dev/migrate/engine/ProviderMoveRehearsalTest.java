@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.migrate.testing.Cli.Run;
+import dev.migrate.testing.ExamplePlans;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,23 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
  * old secondary fails the confirm and the swap is rolled back at both providers.
  */
 class ProviderMoveRehearsalTest {
-    static final Path PROJECT = Path.of(System.getProperty("migrate.project.dir", ".")).toAbsolutePath();
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
 
-    /** A copy of plans/ so that nothing a test does can touch the project's example. */
     Path plan() throws IOException {
-        Path dir = tmp.resolve("plans");
-        try (Stream<Path> s = Files.walk(PROJECT.resolve("plans"))) {
-            for (Path p : s.toList()) {
-                Path to = dir.resolve(PROJECT.resolve("plans").relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(to);
-                else Files.copy(p, to);
-            }
-        }
-        return dir.resolve("provider-move.yaml");
+        return ExamplePlans.copy(tmp, "provider-move.yaml");
     }
 
     /** Each write's changes as "provider name type before -> after", in order. */

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetKey;
-import dev.migrate.engine.EngineFixture.Finished;
 import dev.migrate.engine.EngineFixture.Run;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -97,22 +96,8 @@ class TwoProviderCrashTest {
             return withoutSerial(readZone(newZone));
         }
 
-        /** Runs {@code migrate ARGS} in a child JVM that parks at {@code point}, and SIGKILLs it there. */
         void killAt(String point, String... args) throws Exception {
-            Path pause = dir.resolve("paused-" + point.replace('#', '-'));
-            ProcessBuilder pb = EngineFixture.child(dir, Map.of("MIGRATE_PAUSE_AT", point,
-                    "MIGRATE_PAUSE_FILE", pause.toString()), List.of(args));
-            Process p = EngineFixture.start(pb, dir, "child-" + point.replace('#', '-'));
-            try {
-                if (!EngineFixture.awaitPause(p, pause, CHILD_LIMIT)) {
-                    Finished f = EngineFixture.await(p, dir, "child-" + point.replace('#', '-'), CHILD_LIMIT);
-                    throw new AssertionError("the child ended (exit " + f.exit() + ") without reaching " + point
-                            + ": " + f.out() + f.err());
-                }
-                EngineFixture.kill9(p);
-            } finally {
-                if (p.isAlive()) p.destroyForcibly();
-            }
+            EngineFixture.killAt(dir, point, CHILD_LIMIT, args);
         }
 
         /** Every intent has exactly one outcome, and names the provider it went to as the test expects. */
