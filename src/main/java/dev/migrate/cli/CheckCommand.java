@@ -70,6 +70,11 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "20", description = "Most non-matching RRsets listed per address in text (default 20).")
     int limit;
 
+    @Option(names = "--compare", description = "For a plan with move: the whole-zone comparison compare runs: every address"
+            + " of every new nameserver (RD=0) for every RRset of the zone as the plan's provider holds it, data, TTL and"
+            + " AA bit; each difference named by RRset and address. With --watch, until they are identical.")
+    boolean compare;
+
     @Mixin
     StateOptions state;
     @Option(names = "--from-nameservers", description = "Take what the newest authoritative address serves as the"
@@ -106,7 +111,12 @@ public final class CheckCommand implements Callable<Integer> {
         }
         Providers providers = Providers.discover();
         Plan p = plan.load(providers);
+        if (compare && p.move() == null) {
+            throw new CliException(ExitCode.INVALID, "--compare compares the zones on a provider move's new nameservers,"
+                    + " and " + p.file() + " has no move: block");
+        }
         Map<String, ZoneSnapshot> live = readLive(p, providers, clock, err);
+        if (compare) return ZoneCompareReport.run(p, live, readFrom, watch, bound, limit, output.json(), out, err, clock);
         if (readBack) {
             throw new CliException(ExitCode.INVALID, "nothing to query: this plan confirms by reading the provider back"
                     + " (propagation.via, or zone files nothing serves); list the servers under nameservers: to check them");
@@ -175,7 +185,7 @@ public final class CheckCommand implements Callable<Integer> {
      */
     private Map<String, ZoneSnapshot> readLive(Plan p, Providers providers, Clock clock, PrintWriter err) throws Exception {
         if (!fromNameservers) {
-            try (Workspace ws = Workspace.open(p, providers, System::getenv, clock, plan.operator())) {
+            try (Workspace ws = Workspace.openCurrent(p, providers, System::getenv, clock, plan.operator())) {
                 readBack = DefaultProbes.viaProvider(p, ws.provider());
                 return ws.readLive();
             } catch (ProviderException e) {

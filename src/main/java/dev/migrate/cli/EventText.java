@@ -53,6 +53,10 @@ final class EventText {
         if (e instanceof EngineEvent.SwapSoon s) {
             return s.phase() + ": due at " + s.at() + "; telling the plan's webhooks";
         }
+        if (e instanceof EngineEvent.DelegationBack d) {
+            return "rollback: the delegation goes back: at the registrar, set the NS of " + String.join(", ", d.zones())
+                    + " to " + d.nameservers() + " again; watching every parent address for it until " + d.until();
+        }
         if (e instanceof EngineEvent.NotificationFailed f) {
             return "WARNING: notification " + f.event() + (f.phase() == null ? "" : " (" + f.phase() + ")") + " to "
                     + f.target() + " not delivered: " + f.error() + "; journaled, nothing else held up";

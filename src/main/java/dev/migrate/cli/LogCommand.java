@@ -8,6 +8,7 @@ import dev.migrate.provider.Providers;
 import dev.migrate.state.Batch;
 import dev.migrate.state.Entry;
 import dev.migrate.state.History;
+import dev.migrate.state.WrittenTo;
 import dev.migrate.state.StateStore;
 import dev.migrate.support.Durations;
 import java.io.IOException;
@@ -105,7 +106,8 @@ public final class LogCommand implements Callable<Integer> {
                     + " batch(es) (" + zones + ")");
             for (History.Write w : a.writes()) {
                 if (w.status() != Batch.Status.COMMITTED || w.recovered()) {
-                    out.println(in + "batch " + w.id() + ": " + w.status().name().toLowerCase(Locale.ROOT)
+                    out.println(in + "batch " + w.id() + (w.writtenTo() == WrittenTo.MOVE_TO ? " (at move.to)" : "") + ": "
+                            + w.status().name().toLowerCase(Locale.ROOT)
                             + (w.recovered() ? " (settled by a later run)" : "") + (w.reason() == null ? ""
                             : ": " + clean(w.reason())));
                 }
@@ -309,6 +311,7 @@ public final class LogCommand implements Callable<Integer> {
             ObjectNode b = batches.addObject();
             b.put("id", w.id());
             b.put("zone", w.zone());
+            b.put("provider", w.writtenTo().word());
             b.put("status", w.status().name().toLowerCase(Locale.ROOT));
             b.put("recovered", w.recovered());
             b.put("reason", w.reason());

@@ -8,6 +8,7 @@ import dev.migrate.state.JournalState;
 import dev.migrate.engine.Preview;
 import dev.migrate.engine.SafetyReport;
 import dev.migrate.engine.Workspace;
+import dev.migrate.plan.Offset;
 import dev.migrate.plan.Plan;
 import dev.migrate.plan.ScheduledPhase;
 import dev.migrate.provider.Providers;
@@ -49,7 +50,9 @@ public final class PlanCommand implements Callable<Integer> {
         Providers providers = Providers.discover();
         Instant now = common.instant();
         Preview p;
-        try (Workspace ws = plan.open(providers, common.clock())) {
+        // A preview reads the zones where they are now: a provider move's new provider (and its credentials) is
+        // apply's business.
+        try (Workspace ws = plan.openCurrent(providers, common.clock())) {
             // What already ran counts: the journal keeps the original TTLs and the RRsets a rewrite moved.
             JournalState journal;
             try {
@@ -77,6 +80,7 @@ public final class PlanCommand implements Callable<Integer> {
             o.put("action", s.action().word());
             o.put("at", s.at().toString());
             o.put("offset", s.spec().at().text());
+            o.put("estimated", p.timeline().estimated(s));
         }
         ObjectNode ch = root.putObject("changes");
         p.changesByPhase().forEach((id, list) -> {
@@ -104,9 +108,19 @@ public final class PlanCommand implements Callable<Integer> {
         out.println("Cutover T = " + plan.cutover() + " (" + Durations.relative(plan.cutover(), p.now()) + "); now " + p.now());
         out.println();
         out.println("Timeline");
+        boolean estimates = false;
         for (ScheduledPhase s : p.timeline().phases()) {
-            out.printf("  %-14s %-12s %-8s %s  %s%s%n", s.id(), s.action().word(), s.spec().at().text(), s.at(),
-                    Durations.relative(s.at(), p.now()), s.spec().approvalRequired() ? "  (approval required)" : "");
+            boolean estimated = p.timeline().estimated(s);
+            estimates |= estimated;
+            out.printf("  %-14s %-12s %-8s %s  %s%s%s%n", s.id(), s.action().word(), s.spec().at().text(), s.at(),
+                    Durations.relative(s.at(), p.now()), estimated ? "  (estimate*)" : "",
+                    s.spec().approvalRequired() ? "  (approval required)" : "");
+        }
+        if (estimates) {
+            out.println("  * planned with the usual parent NS TTL of " + Offset.USUAL_PARENT_NS_TTL.toSeconds() + " s ("
+                    + Durations.human(Offset.USUAL_PARENT_NS_TTL) + ") and its margin: the soak (" + Offset.SOAK + ") is the"
+                    + " parent's NS TTL + the old NS TTL + margin as await-delegation sees them; 'migrate status' shows the"
+                    + " real instant then");
         }
         for (ScheduledPhase s : p.timeline().phases()) {
             List<RRsetChange> changes = p.changesByPhase().get(s.id());

@@ -33,6 +33,12 @@ public final class PlanFileOption {
         return Workspace.open(plan, providers, System::getenv, clock, operator());
     }
 
+    /** Loads the plan and opens its own provider only, never a provider move's new one (previews read the zones as they are). */
+    Workspace openCurrent(Providers providers, Clock clock) throws PlanException, ProviderException {
+        Plan plan = load(providers);
+        return Workspace.openCurrent(plan, providers, System::getenv, clock, operator());
+    }
+
     /**
      * Instructions for the operator (the manual provider's "set these records"), on the command's standard
      * error: never mixed into JSON output, and seen on a terminal and in cron mail.

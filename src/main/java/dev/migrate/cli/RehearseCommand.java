@@ -115,8 +115,9 @@ public final class RehearseCommand implements Callable<Integer> {
     }
 
     private Map<String, ZoneSnapshot> fromProvider(Plan p, Providers providers) throws Exception {
-        // Only reads: the rehearsal copies the live zones and never writes to the real provider.
-        try (Workspace ws = Workspace.open(p, providers, System::getenv, common.clock())) {
+        // Only reads: the rehearsal copies the live zones and never writes to the real provider. A provider move's
+        // new provider is not opened at all: a sandbox stands in for it.
+        try (Workspace ws = Workspace.openCurrent(p, providers, System::getenv, common.clock())) {
             return ws.readLive();
         }
     }
@@ -202,6 +203,7 @@ public final class RehearseCommand implements Callable<Integer> {
         for (Rehearsal.Recorded w : r.changes()) {
             ObjectNode o = writes.addObject();
             o.put("at", w.at().toString());
+            o.put("provider", w.provider());
             o.put("zone", w.zone());
             o.put("serial", w.serial());
             ArrayNode ch = o.putArray("changes");

@@ -55,6 +55,17 @@ public sealed interface EngineEvent {
     /** The swap is due within the hour; the plan's webhooks are told (once). */
     record SwapSoon(String phase, Instant at) implements EngineEvent {}
 
+    /**
+     * A rollback after a provider move's delegation: the operator puts the old NS set back at the registrar,
+     * and the rollback watches every parent address until {@code until} for it.
+     */
+    record DelegationBack(List<String> zones, List<String> nameservers, Instant until) implements EngineEvent {
+        public DelegationBack {
+            zones = List.copyOf(zones);
+            nameservers = List.copyOf(nameservers);
+        }
+    }
+
     /** A notification could not be delivered; it is journaled, and nothing else is held up by it. */
     record NotificationFailed(String event, String phase, String target, String error) implements EngineEvent {}
 }

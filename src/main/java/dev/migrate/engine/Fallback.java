@@ -33,6 +33,10 @@ final class Fallback {
             JournalState st = parts.journal();
             List<RRsetChange> would = Rollback.preview(Rollback.scope(st, undone(timeline, st, o.toPhase()), timeline));
             String msg = would.isEmpty() ? "nothing to roll back" : would.size() + " RRset change(s) would be undone, newest first";
+            if (delegationBack(parts, st, o.toPhase())) {
+                msg += "; the delegation would go back: the operator sets the old NS set at the registrar, and the rollback"
+                        + " watches every parent address for it";
+            }
             return new RunReport(List.of(new PhaseResult(Event.ROLLBACK_PHASE, null, new PhaseOutcome.WouldRun(msg, would))),
                     Verdict.OK, null, null, List.of());
         }
@@ -44,12 +48,22 @@ final class Fallback {
                     parts.clock().instant());
             List<PhaseResult> results = new ArrayList<>();
             Verdict verdict = Verdict.OK;
+            Redelegation.Outcome back = null;
+            if (delegationBack(parts, st, o.toPhase())) {
+                back = Redelegation.await(parts.plan(), timeline, run.ledger().state(), run.readOld(), parts.probes().move(),
+                        run.listener());
+            }
             if (r.undone().isEmpty() && r.restoreAt() == null && r.live() == null) {
-                results.add(new PhaseResult(Event.ROLLBACK_PHASE, null, new PhaseOutcome.Done("nothing to roll back", List.of())));
+                PhaseOutcome out = back == null ? new PhaseOutcome.Done("nothing to roll back", List.of())
+                        : back.back() ? new PhaseOutcome.Done("nothing to undo; " + back.message(), List.of())
+                        : new PhaseOutcome.Failed("nothing to undo; " + back.message(), Verdict.CHECK_FAILED);
+                results.add(new PhaseResult(Event.ROLLBACK_PHASE, null, out));
+                verdict = out.verdict();
             } else {
-                String msg = describe(parts, r);
-                PhaseOutcome out = r.live() != null && !r.live().live()
-                        ? new PhaseOutcome.Failed(msg, Verdict.CHECK_FAILED) : new PhaseOutcome.Done(msg, r.undone());
+                String msg = describe(parts, r) + (back == null ? "" : "; " + back.message());
+                boolean failed = r.live() != null && !r.live().live() || back != null && !back.back();
+                PhaseOutcome out = failed ? new PhaseOutcome.Failed(msg, Verdict.CHECK_FAILED)
+                        : new PhaseOutcome.Done(msg, r.undone());
                 results.add(new PhaseResult(Event.ROLLBACK_PHASE, null, out));
                 verdict = out.verdict();
                 if (r.restoreAt() != null && !r.restoreAt().isAfter(parts.clock().instant()) && verdict == Verdict.OK) {
@@ -83,14 +97,29 @@ final class Fallback {
     }
 
     /**
-     * The phases a rollback takes back: the swap steps (and a provider move's copy, which goes when rolled
-     * back before the delegation), all of them, or those after {@code toPhase} in timeline order.
+     * True when this rollback takes a provider move's delegation back: the delegate phase has run, and the
+     * rollback goes back to before it.
+     */
+    private static boolean delegationBack(EngineParts parts, JournalState st, String toPhase) {
+        Timeline timeline = parts.timeline();
+        if (parts.movingTo() == null || !Redelegation.started(timeline, st)) return false;
+        String delegate = timeline.first(Action.DELEGATE).orElseThrow().id();
+        return toPhase == null || timeline.indexOf(toPhase) < timeline.indexOf(delegate);
+    }
+
+    /**
+     * The phases a rollback takes back: the swap steps, all of them, or those after {@code toPhase} in
+     * timeline order; in a provider move also await-delegation's write (the old provider's apex NS) and,
+     * before the delegation only, the copy (from the delegation on, resolvers may be using it:
+     * {@link Redelegation}).
      */
     private static Set<String> undone(Timeline timeline, JournalState st, String toPhase) throws EngineException {
         Set<String> out = new LinkedHashSet<>();
         boolean after = toPhase == null;
+        boolean delegated = Redelegation.started(timeline, st);
         for (ScheduledPhase p : timeline.phases()) {
-            boolean writes = p.action() == Action.SWAP || p.action() == Action.COPY_ZONE;
+            boolean writes = p.action() == Action.SWAP || p.action() == Action.AWAIT_DELEGATION
+                    || p.action() == Action.COPY_ZONE && !delegated;
             if (after && writes) out.add(p.id());
             if (p.id().equals(toPhase)) {
                 if (!st.isDone(toPhase)) {

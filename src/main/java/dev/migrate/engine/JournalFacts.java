@@ -10,6 +10,7 @@ import dev.migrate.plan.Timeline;
 import dev.migrate.state.Batch;
 import dev.migrate.state.Entry;
 import dev.migrate.state.JournalState;
+import dev.migrate.state.WrittenTo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +20,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** What the journal says that the safety rules and the TTL actions need, as typed facts. Pure. */
+/**
+ * What the journal says that the safety rules and the TTL actions need, as typed facts. Pure. The facts are
+ * about the plan's provider: while a provider move's two providers both serve, the new one holds the same
+ * changes as batches of its own ({@link Mirror}), and its copy of the whole zone is no change the plan made.
+ */
 public final class JournalFacts {
     private JournalFacts() {}
 
@@ -38,15 +43,17 @@ public final class JournalFacts {
     }
 
     /**
-     * Original TTL per RRset: the before-image of its first journaled write by lower-ttl, else by the swap.
+     * Original TTL per RRset: the before-image of its first journaled write by lower-ttl, else by the swap (or
+     * by a provider move's await-delegation, which points the old apex NS at the new servers).
      * restore-ttl's own batches do not count: their before-images hold the lowered TTL, and a restore
      * resumed after a crash would otherwise take that as the original of an RRset the swap created.
      */
     public static Map<ZonedKey, Long> originalTtls(Timeline timeline, JournalState st) {
         Map<ZonedKey, Long> out = new HashMap<>();
-        for (Batch b : st.undoable()) {
+        for (Batch b : st.undoable(WrittenTo.PROVIDER)) {
             Action by = timeline.phase(b.phase()).map(ScheduledPhase::action).orElse(null);
-            if (by != Action.LOWER_TTL && by != Action.SWAP) continue;
+            // await-delegation's write (the old provider's apex NS to the new set) keeps its TTL: restore-ttl leaves it.
+            if (by != Action.LOWER_TTL && by != Action.SWAP && by != Action.AWAIT_DELEGATION) continue;
             for (RRsetChange c : b.changes()) {
                 if (c.before() != null) out.putIfAbsent(new ZonedKey(c.zone(), c.key()), c.before().ttl());
             }
@@ -70,7 +77,9 @@ public final class JournalFacts {
     /** The last image the tool wrote to each RRset (null: it deleted it), from the batches still in place. */
     public static Map<ZonedKey, RRset> lastWritten(JournalState st) {
         Map<ZonedKey, RRset> out = new HashMap<>();
-        for (Batch b : st.undoable()) for (RRsetChange c : b.changes()) out.put(new ZonedKey(c.zone(), c.key()), c.after());
+        for (Batch b : st.undoable(WrittenTo.PROVIDER)) {
+            for (RRsetChange c : b.changes()) out.put(new ZonedKey(c.zone(), c.key()), c.after());
+        }
         return out;
     }
 
@@ -119,7 +128,9 @@ public final class JournalFacts {
     /** Every RRset a forward batch changed and no rollback undid. */
     public static Set<ZonedKey> touched(JournalState st) {
         Set<ZonedKey> touched = new LinkedHashSet<>();
-        for (Batch b : st.undoable()) for (RRsetChange c : b.changes()) touched.add(new ZonedKey(c.zone(), c.key()));
+        for (Batch b : st.undoable(WrittenTo.PROVIDER)) {
+            for (RRsetChange c : b.changes()) touched.add(new ZonedKey(c.zone(), c.key()));
+        }
         return touched;
     }
 }

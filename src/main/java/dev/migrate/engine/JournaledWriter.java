@@ -8,6 +8,7 @@ import dev.migrate.provider.ProviderException;
 import dev.migrate.state.Batch;
 import dev.migrate.state.Entry;
 import dev.migrate.state.Event;
+import dev.migrate.state.WrittenTo;
 import dev.migrate.support.CrashPoints;
 import dev.migrate.support.Sleeper;
 import java.io.IOException;
@@ -30,15 +31,28 @@ public final class JournaledWriter {
     static final Duration MAX_RETRY_WAIT = Duration.ofSeconds(60);
 
     private final LiveZones live;
+    private final WrittenTo to;
     private final Ledger ledger;
     private final EngineListener listener;
     private final Sleeper sleeper;
 
+    /** The plan's provider's writer. */
     public JournaledWriter(LiveZones live, Ledger ledger, EngineListener listener, Sleeper sleeper) {
+        this(live, WrittenTo.PROVIDER, ledger, listener, sleeper);
+    }
+
+    /** @param to which provider {@code live} reads and writes: every intent names it, and recovery settles only its own */
+    public JournaledWriter(LiveZones live, WrittenTo to, Ledger ledger, EngineListener listener, Sleeper sleeper) {
         this.live = live;
+        this.to = to;
         this.ledger = ledger;
         this.listener = listener;
         this.sleeper = sleeper;
+    }
+
+    /** The provider this writer writes to. */
+    public WrittenTo writesTo() {
+        return to;
     }
 
     /** Writes a phase's changes zone by zone, in the batches the provider applies one request each. */
@@ -69,7 +83,7 @@ public final class JournaledWriter {
     private void writeBatch(String phase, String id, String zone, List<RRsetChange> batch, String undoes,
             List<RRsetKey> kept) throws IOException, EngineException {
         CrashPoints.reach("before-intent");
-        ledger.append(new Entry.Intent(phase, id, zone, batch, undoes, kept));
+        ledger.append(new Entry.Intent(phase, id, zone, batch, undoes, kept, to));
         CrashPoints.reach("after-intent");
         if (!batch.isEmpty()) {
             ProviderException failure = applyWithRetries(phase, id, zone, batch);
@@ -181,20 +195,13 @@ public final class JournaledWriter {
         return true;
     }
 
-    /** Crash recovery: settles every intent a dead run left without commit or abort. Notes go to {@code notes}. */
-    public void recover(List<String> notes) throws IOException, EngineException {
-        recover(notes, b -> true);
-    }
-
     /**
-     * Settles the pending intents {@code mine} picks (a provider move's two providers each settle their own),
-     * RRset by RRset: each is in its before- or after-image (the journal has both). A batch that needed
-     * several requests may have landed in part; those that landed are committed, the rest recorded as not
-     * applied, and the run carries on. Only an RRset in neither image stops it.
+     * Crash recovery: settles every intent a dead run left without commit or abort at this writer's provider
+     * (the intent names it). Notes go to {@code notes}.
      */
-    public void recover(List<String> notes, java.util.function.Predicate<Batch> mine) throws IOException, EngineException {
+    public void recover(List<String> notes) throws IOException, EngineException {
         for (Batch b : ledger.state().pending()) {
-            if (!mine.test(b)) continue;
+            if (b.writtenTo() != to) continue;
             Settled s;
             try {
                 s = settle(b.zone(), b.changes());
@@ -205,15 +212,15 @@ public final class JournaledWriter {
             if (!s.neither().isEmpty()) throw neitherImage(b);
             if (s.landed().size() == b.changes().size()) {
                 ledger.append(new Entry.Commit(b.phase(), b.id(), b.zone(), true));
-                notes.add("recovered: batch " + b.id() + " (" + b.changes().size() + " RRsets) had landed before an"
+                notes.add("recovered: batch " + b.id() + where() + " (" + b.changes().size() + " RRsets) had landed before an"
                         + " earlier run stopped; recorded as committed");
             } else if (s.landed().isEmpty()) {
                 ledger.append(new Entry.Aborted(b.phase(), b.id(), b.zone(), "not applied when the earlier run stopped", true));
-                notes.add("recovered: batch " + b.id() + " had not been applied when an earlier run stopped; recorded as"
+                notes.add("recovered: batch " + b.id() + where() + " had not been applied when an earlier run stopped; recorded as"
                         + " aborted");
             } else {
                 ledger.append(new Entry.Commit(b.phase(), b.id(), b.zone(), true, s.landed()));
-                notes.add("recovered: batch " + b.id() + ": " + s.landed().size() + " of " + b.changes().size()
+                notes.add("recovered: batch " + b.id() + where() + ": " + s.landed().size() + " of " + b.changes().size()
                         + " RRsets had landed when an earlier run stopped (the provider applied it in parts); recorded"
                         + " those as committed and the rest as not applied");
             }
@@ -254,10 +261,15 @@ public final class JournaledWriter {
             }
         }
         if (drifted.isEmpty()) drifted.add("some RRsets hold the before-image and others the after-image");
-        return new EngineException(Verdict.FAILURE, "an earlier run stopped during batch " + b.id() + " in "
+        return new EngineException(Verdict.FAILURE, "an earlier run stopped during batch " + b.id() + where() + " in "
                 + b.zone() + ", and the records now match neither image: " + String.join("; ", drifted)
                 + ". Set each of them by hand to its before-image (to undo) or after-image (to complete), then run"
                 + " the command again; the journal at " + ledger.location() + " holds both images");
+    }
+
+    /** Words naming the provider in a note, where a plan has two. */
+    private String where() {
+        return to == WrittenTo.MOVE_TO ? " (at the new provider, move.to)" : "";
     }
 
     static String image(RRset s) {

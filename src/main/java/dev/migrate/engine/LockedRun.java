@@ -6,7 +6,9 @@ import dev.migrate.plan.OnFailure;
 import dev.migrate.plan.Offset;
 import dev.migrate.plan.PhaseSpec;
 import dev.migrate.plan.ScheduledPhase;
+import dev.migrate.probe.PropagationCheck;
 import dev.migrate.state.Batch;
+import dev.migrate.state.WrittenTo;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,12 +47,18 @@ final class LockedRun implements AutoCloseable {
         LockedRun run = new LockedRun(parts, ledger, new Announcements(parts.notifier(), parts.plan(), parts.timeline(),
                 ledger, parts.clock(), parts.listener()));
         try {
-            if (run.moving == null) {
-                run.writer.recover(run.notes);
+            // Each pending batch is settled at the provider its intent names.
+            run.writer.recover(run.notes);
+            if (run.moving != null) {
+                run.moving.writer().recover(run.notes);
             } else {
-                // each pending batch at the provider it was written to
-                run.writer.recover(run.notes, b -> !run.moving.wrote(b, ledger.state()));
-                run.moving.writer().recover(run.notes, b -> run.moving.wrote(b, ledger.state()));
+                for (Batch b : ledger.state().pending()) {
+                    if (b.writtenTo() != WrittenTo.PROVIDER) {
+                        throw new EngineException(Verdict.FAILURE, "an earlier run stopped during batch " + b.id() + ", written"
+                                + " to " + b.writtenTo() + ", and this plan has no move: block to reach that provider: put the"
+                                + " block back to settle it");
+                    }
+                }
             }
         } catch (IOException e) {
             run.close();
@@ -70,6 +78,11 @@ final class LockedRun implements AutoCloseable {
         return told.listener();
     }
 
+    /** The zones as the plan's provider holds them now. */
+    java.util.Map<String, dev.migrate.dns.ZoneSnapshot> readOld() throws EngineException {
+        return live.readAll();
+    }
+
     /** What the operator should know that is not about one phase (recovery). */
     List<String> notes() {
         return notes;
@@ -86,7 +99,7 @@ final class LockedRun implements AutoCloseable {
             }
         }
         PhaseRun run = new PhaseRun(p, parts.plan(), parts.timeline(), ledger, live, writer, parts.probes(), listener(),
-                parts.clock(), o, named, this::revertCheck, routes()).moving(moving);
+                parts.clock(), o, named, this::revertCheck, routes()).moving(moving, this::propagation);
         PhaseResult r;
         try {
             r = new PhaseResult(p.id(), p.action(), Actions.of(p.action()).run(run));
@@ -110,12 +123,26 @@ final class LockedRun implements AutoCloseable {
         return runPhase(new ScheduledPhase(spec, at), new Engine.Options(false, null, false), false);
     }
 
-    /** Each batch to the provider it was written to: a provider move's copy to the new one, the rest to the plan's. */
+    /**
+     * Each batch to the provider its intent names. The revert is confirmed with the plan's provider's batches
+     * (while both providers serve, on both server sets: {@link #propagation}); the new provider's own batches
+     * are only read back.
+     */
     Function<Batch, Rollback.Route> routes() {
         Rollback.Route old = new Rollback.Route(live, writer);
         if (moving == null) return b -> old;
         Rollback.Route to = new Rollback.Route(moving.live(), moving.writer(), false);
-        return b -> moving.wrote(b, ledger.state()) ? to : old;
+        return b -> b.writtenTo() == WrittenTo.MOVE_TO ? to : old;
+    }
+
+    /**
+     * How {@code spec} waits for propagation now: on the plan's servers, and while a provider move's two
+     * providers both serve, on the new servers too.
+     */
+    PropagationCheck propagation(PhaseSpec spec, java.util.Map<String, dev.migrate.dns.ZoneSnapshot> zones) {
+        PropagationCheck here = parts.probes().propagation(parts.plan(), spec, zones);
+        if (moving == null || !moving.bothServe(ledger.state())) return here;
+        return moving.alongside(here, spec, parts.probes().move());
     }
 
     /** Waits, under {@code spec}'s timeout and unreachable rule, until the reverted data is served everywhere. */
@@ -123,8 +150,7 @@ final class LockedRun implements AutoCloseable {
         return reverted -> {
             Instant deadline = parts.clock().instant().plus(spec.timeoutOrDefault());
             try {
-                return parts.probes().propagation(parts.plan(), spec, live.readAll())
-                        .await(reverted, deadline, listener().progress());
+                return propagation(spec, live.readAll()).await(reverted, deadline, listener().progress());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new EngineException(Verdict.FAILURE, "interrupted while waiting for the reverted data");

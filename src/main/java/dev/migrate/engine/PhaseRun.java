@@ -43,6 +43,9 @@ public final class PhaseRun {
     private final java.util.function.Function<dev.migrate.plan.PhaseSpec, Rollback.RevertCheck> revertCheck;
     private final java.util.function.Function<dev.migrate.state.Batch, Rollback.Route> routes;
     private MoveTarget moving;
+    /** This phase wrote to both providers of a move (the message says so). */
+    private boolean wroteBoth;
+    private java.util.function.BiFunction<dev.migrate.plan.PhaseSpec, Map<String, ZoneSnapshot>, PropagationCheck> propagation;
 
     PhaseRun(ScheduledPhase phase, Plan plan, Timeline timeline, Ledger ledger, LiveZones live, JournaledWriter writer,
             Probes probes, EngineListener listener, Clock clock, Engine.Options options, boolean named,
@@ -64,10 +67,19 @@ public final class PhaseRun {
         this.revertCheck = revertCheck;
     }
 
-    /** The new provider of the plan's move, for this run (null when the plan moves nothing). */
-    PhaseRun moving(MoveTarget target) {
+    /**
+     * The new provider of the plan's move, for this run (null when the plan moves nothing), and how a phase
+     * waits for propagation (on the new servers too, while both providers serve).
+     */
+    PhaseRun moving(MoveTarget target,
+            java.util.function.BiFunction<dev.migrate.plan.PhaseSpec, Map<String, ZoneSnapshot>, PropagationCheck> propagation) {
         this.moving = target;
+        this.propagation = propagation;
         return this;
+    }
+
+    private PropagationCheck propagation(Map<String, ZoneSnapshot> zones) {
+        return propagation != null ? propagation.apply(phase.spec(), zones) : probes.propagation(plan, phase.spec(), zones);
     }
 
     public ScheduledPhase phase() {
@@ -135,7 +147,7 @@ public final class PhaseRun {
     public PhaseOutcome.Done finished(String message, List<RRsetChange> changes, Entry.PhaseFinished facts)
             throws IOException {
         ledger.append(facts);
-        return new PhaseOutcome.Done(message, changes);
+        return new PhaseOutcome.Done(wroteBoth ? message + " (at both providers: the old one and move.to)" : message, changes);
     }
 
     /** Journals that the phase failed (the runner does this for an exception; confirm does it before rolling back). */
@@ -153,9 +165,17 @@ public final class PhaseRun {
         listener.event(e);
     }
 
-    /** intent -> provider -> commit for every batch of these changes. */
+    /**
+     * intent -> provider -> commit for every batch of these changes; while a provider move's two providers
+     * both serve, to each of them, as batches of this phase ({@link MoveTarget#writeBoth}).
+     */
     public void write(List<RRsetChange> changes) throws IOException, EngineException {
-        writer.write(phase.id(), changes);
+        if (moving != null && moving.bothServe(ledger.state())) {
+            wroteBoth = true;
+            moving.writeBoth(phase.id(), changes, writer, ledger);
+        } else {
+            writer.write(phase.id(), changes);
+        }
     }
 
     /**
@@ -223,8 +243,7 @@ public final class PhaseRun {
         if (expect.isEmpty()) return new PropagationCheck.Outcome(true, now(), "nothing to confirm", List.of());
         Instant deadline = now().plus(phase.spec().timeoutOrDefault());
         try {
-            PropagationCheck.Outcome out = probes.propagation(plan, phase.spec(), zones).await(expect, deadline,
-                    listener.progress());
+            PropagationCheck.Outcome out = propagation(zones).await(expect, deadline, listener.progress());
             journalSerials(out.serials());
             return out;
         } catch (InterruptedException e) {
@@ -240,7 +259,7 @@ public final class PhaseRun {
      */
     public void recordSerials(Map<String, ZoneSnapshot> zones) throws IOException, EngineException {
         try {
-            journalSerials(probes.propagation(plan, phase.spec(), zones).serials());
+            journalSerials(propagation(zones).serials());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EngineException(Verdict.FAILURE, "interrupted while asking for the SOA serials");

@@ -9,6 +9,7 @@ import dev.migrate.plan.Plan;
 import dev.migrate.plan.ScheduledPhase;
 import dev.migrate.plan.Timeline;
 import dev.migrate.state.FileStateStore;
+import dev.migrate.state.WrittenTo;
 import dev.migrate.probe.AuthoritativeProbe;
 import dev.migrate.probe.NameServer;
 import dev.migrate.probe.PropagationCheck;
@@ -33,7 +34,8 @@ import java.util.stream.Stream;
  * Plays a plan's whole timeline on virtual time against a sandbox: an in-process authoritative nameserver
  * set on loopback loaded with a copy of the live zones. The real engine, journal and probes run; only the
  * provider, the clock and the service checks are stand-ins, so what the rehearsal shows is what apply
- * would do, minus the outside world.
+ * would do, minus the outside world. A provider move gets a sandbox for the new provider and one for the
+ * parent zone ({@link RehearsalMove}); the rehearsal plays the registrar once delegate is done.
  */
 public final class Rehearsal {
     private Rehearsal() {}
@@ -48,8 +50,12 @@ public final class Rehearsal {
     /** One phase run: when, what the engine reported, and what it said while running. */
     public record Step(Instant at, Instant finishedAt, PhaseResult result, List<EngineEvent> events) {}
 
-    /** One change the sandbox received, in order. */
-    public record Recorded(Instant at, String zone, long serial, List<RRsetChange> changes) {}
+    /**
+     * One change a sandbox received, in order.
+     *
+     * @param provider {@code provider} (the plan's), or {@code move.to} (a provider move's new one)
+     */
+    public record Recorded(Instant at, String provider, String zone, long serial, List<RRsetChange> changes) {}
 
     public record Result(
             Verdict verdict,
@@ -88,7 +94,8 @@ public final class Rehearsal {
         VirtualClock clock = new VirtualClock(timeline.phases().get(0).at());
         int servers = Math.max(o.laggingServer() ? 2 : 1, o.servers());
         Path state = null;
-        try (Sandbox sandbox = Sandbox.start(live.values(), servers, Set.of(), clock)) {
+        try (Sandbox sandbox = Sandbox.start(live.values(), servers, Set.of(), clock);
+                RehearsalMove move = plan.move() == null ? null : RehearsalMove.start(plan, live, servers, clock)) {
             state = Files.createTempDirectory("migrate-rehearsal");
             Map<String, List<NameServer>> ns = new LinkedHashMap<>();
             for (String zone : plan.zones()) {
@@ -121,10 +128,15 @@ public final class Rehearsal {
                 public dev.migrate.exec.Commands commands() {
                     return dev.migrate.exec.Commands.SIMULATED; // a rehearsal touches nothing outside its sandbox
                 }
+
+                @Override
+                public MoveProbes move() {
+                    return new MoveProbes(clock, clock, move == null ? null : move.addresses());
+                }
             };
             List<EngineEvent> log = new ArrayList<>();
-            Engine engine = new Engine(Workspace.of(plan, sandbox), new FileStateStore(state.resolve(plan.name()), clock),
-                    clock, clock, probes, log::add, null);
+            Engine engine = new Engine(Workspace.of(plan, sandbox, move == null ? null : move.newProvider()),
+                    new FileStateStore(state.resolve(plan.name()), clock), clock, clock, probes, log::add, null);
             List<Step> steps = new ArrayList<>();
             List<String> notes = new ArrayList<>();
             Instant[] actualSwap = new Instant[1];
@@ -153,14 +165,28 @@ public final class Rehearsal {
 
                 @Override
                 public void round(Instant startedAt, RunReport r, boolean held) {
+                    boolean swapHeld = false;
                     for (PhaseResult pr : r.phases()) {
                         Step s = new Step(startedAt, clock.instant(), pr, List.copyOf(log));
                         steps.add(s);
                         out.step(s);
                         boolean firstSwap = timeline.first(Action.SWAP).map(f -> f.id().equals(pr.phase())).orElse(false);
                         if (firstSwap && pr.done() && actualSwap[0] == null) actualSwap[0] = startedAt;
+                        swapHeld |= pr.action() == Action.SWAP && !pr.done();
+                        if (pr.action() == Action.DELEGATE && pr.done() && move != null) {
+                            try {
+                                move.registrar();
+                                notes.add("after " + pr.phase() + " the rehearsal changed the delegation at the sandbox parent to "
+                                        + plan.move().nameservers() + ", as you will at the registrar");
+                            } catch (dev.migrate.provider.ProviderException e) {
+                                notes.add("the rehearsal could not change the delegation at the sandbox parent: " + e.getMessage());
+                            }
+                        }
                     }
-                    if (held) {
+                    if (held && !swapHeld) {
+                        notes.add(r.phases().isEmpty() ? "held until " + r.retryAt() : r.phases().get(r.phases().size() - 1)
+                                .phase() + " waited until " + r.retryAt() + " (a real run's cron exits 4 until then)");
+                    } else if (held) {
                         swapBlocked[0] = true;
                         notes.add("the swap was blocked at " + startedAt + " by the safety gate; a real run (cron) keeps"
                                 + " exiting 4 until " + r.retryAt() + ", then swaps");
@@ -171,8 +197,13 @@ public final class Rehearsal {
             String verdictText;
             if (verdict == Verdict.OK && swapBlocked[0]) verdict = Verdict.BLOCKED;
             verdictText = verdictText(verdict, swapBlocked[0], steps);
-            List<Recorded> changes = sandbox.batches().stream()
-                    .map(b -> new Recorded(b.at(), b.zone(), b.serial(), b.changes())).toList();
+            List<Recorded> changes = new ArrayList<>(sandbox.batches().stream()
+                    .map(b -> new Recorded(b.at(), WrittenTo.PROVIDER.word(), b.zone(), b.serial(), b.changes())).toList());
+            if (move != null) {
+                move.newProvider().batches().forEach(b -> changes.add(new Recorded(b.at(), WrittenTo.MOVE_TO.word(), b.zone(),
+                        b.serial(), b.changes())));
+                changes.sort(Comparator.comparing(Recorded::at)); // stable: each provider's writes keep their order
+            }
             Map<String, ZoneSnapshot> finalZones = new LinkedHashMap<>();
             for (String z : plan.zones()) finalZones.put(z, sandbox.read(z));
             Instant plannedSwap = timeline.first(Action.SWAP).map(ScheduledPhase::at).orElse(null);

@@ -12,6 +12,7 @@ import dev.migrate.state.Batch;
 import dev.migrate.state.Entry;
 import dev.migrate.state.Event;
 import dev.migrate.state.JournalState;
+import dev.migrate.state.WrittenTo;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,22 +63,35 @@ final class Rollback {
      * newest first. {@code keep} (lower-ttl) is never taken back: the lowering stays in force.
      */
     static List<Batch> scope(JournalState st, Set<String> phases, Set<String> keep) {
+        return scope(st, phases, b -> keep.contains(b.phase()));
+    }
+
+    /** The same, with {@code kept} saying which of those batches stay. */
+    static List<Batch> scope(JournalState st, Set<String> phases, java.util.function.Predicate<Batch> kept) {
         List<Batch> undoable = st.undoable();
         long from = Long.MAX_VALUE;
         for (Batch b : undoable) if (phases.contains(b.phase())) from = Math.min(from, b.intent().seq());
         List<Batch> out = new ArrayList<>();
         for (Batch b : undoable) {
-            if (!keep.contains(b.phase()) && (phases.contains(b.phase()) || b.intent().seq() >= from)) out.add(b);
+            if (!kept.test(b) && (phases.contains(b.phase()) || b.intent().seq() >= from)) out.add(b);
         }
         Collections.reverse(out);
         return out;
     }
 
-    /** The scope of a rollback of {@code phases} in this timeline (its lower-ttl phases kept). */
+    /**
+     * The scope of a rollback of {@code phases} in this timeline: its lower-ttl phases kept, except at a
+     * provider move's new provider when the copy itself goes (what was written over the copy goes with it,
+     * newest first, so the copy's own undo finds exactly what it wrote).
+     */
     static List<Batch> scope(JournalState st, Set<String> phases, Timeline timeline) {
         Set<String> keep = new java.util.HashSet<>();
         timeline.all(dev.migrate.plan.Action.LOWER_TTL).forEach(p -> keep.add(p.id()));
-        return scope(st, phases, keep);
+        Set<String> copies = new java.util.HashSet<>();
+        timeline.all(dev.migrate.plan.Action.COPY_ZONE).forEach(p -> copies.add(p.id()));
+        copies.retainAll(phases);
+        boolean copyGoes = st.undoable().stream().anyMatch(b -> copies.contains(b.phase()));
+        return scope(st, phases, b -> keep.contains(b.phase()) && !(copyGoes && b.writtenTo() == WrittenTo.MOVE_TO));
     }
 
     /** What a rollback of this scope would put back, newest first; writes nothing. */

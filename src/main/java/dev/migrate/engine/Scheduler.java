@@ -7,6 +7,7 @@ import dev.migrate.state.Batch;
 import dev.migrate.state.Event;
 import dev.migrate.state.JournalState;
 import dev.migrate.state.PhaseState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,12 +33,20 @@ public final class Scheduler {
      *                     confirms one (lower-ttl, confirm), else when it finished
      * @param restoreAt    after a rollback that kept the lowered TTLs: when they go back up, until they have
      * @param rolledBack   the phases a rollback took back: from the first undone swap on
+     * @param soaks        a provider move's soak as each await-delegation phase measured it (parent NS TTL + old
+     *                     NS TTL + margin), by that phase's id: what {@code parent-ttl} in an offset is worth
      */
     public record Progress(Map<String, Instant> finishedAt, boolean rollbackStarted, Instant rolledBackAt,
-            Instant restoreAt, Set<String> rolledBack) {
+            Instant restoreAt, Set<String> rolledBack, Map<String, Duration> soaks) {
         public Progress {
             finishedAt = Map.copyOf(finishedAt);
             rolledBack = Set.copyOf(rolledBack);
+            soaks = Map.copyOf(soaks);
+        }
+
+        public Progress(Map<String, Instant> finishedAt, boolean rollbackStarted, Instant rolledBackAt, Instant restoreAt,
+                Set<String> rolledBack) {
+            this(finishedAt, rollbackStarted, rolledBackAt, restoreAt, rolledBack, Map.of());
         }
 
         /** Only done phases, nothing rolled back (tests and dry runs). */
@@ -58,19 +67,31 @@ public final class Scheduler {
                         r.finish() != null && r.finish().confirmedAt() != null ? r.finish().confirmedAt() : r.finishedAt()));
             }
             Instant restore = st.isDone(RESTORE_AFTER_ROLLBACK) ? null : st.restoreScheduledAt().orElse(null);
+            Map<String, Duration> soaks = new HashMap<>();
+            for (ScheduledPhase p : timeline.all(Action.AWAIT_DELEGATION)) {
+                st.delegationSeen(p.id()).ifPresent(d -> soaks.put(p.id(),
+                        Duration.ofSeconds(d.parentNsTtl() + d.oldChildNsTtl()).plus(d.margin())));
+            }
             return new Progress(finished, st.rollbackStarted(), st.rolledBackAt().orElse(null), restore,
-                    rolledBackPhases(timeline, st));
+                    rolledBackPhases(timeline, st), soaks);
         }
 
-        /** The phases from the first swap a rollback undid (in timeline order) on. */
+        /**
+         * The phases from the first swap a rollback undid (in timeline order) on; in a provider move, from the
+         * copy when the rollback removed it, from delegate when it took the delegation back (the
+         * old provider's apex NS, await-delegation's write, undone).
+         */
         private static Set<String> rolledBackPhases(Timeline timeline, JournalState st) {
             Set<String> out = new HashSet<>();
             if (!st.rollbackStarted()) return out;
-            Set<String> undoneSwaps = new HashSet<>();
-            for (Batch b : st.batches()) if (st.undoneByRollback(b.id())) undoneSwaps.add(b.phase());
+            Set<String> undone = new HashSet<>();
+            for (Batch b : st.batches()) if (st.undoneByRollback(b.id())) undone.add(b.phase());
+            // The old provider's apex NS set back by a rollback: the delegation went back too, and delegate runs again.
+            boolean delegationBack = timeline.all(Action.AWAIT_DELEGATION).stream().anyMatch(p -> undone.contains(p.id()));
             boolean from = false;
             for (ScheduledPhase p : timeline.phases()) {
-                if (p.action() == Action.SWAP && undoneSwaps.contains(p.id())) from = true;
+                boolean undoes = p.action() == Action.SWAP || p.action() == Action.COPY_ZONE;
+                if (undoes && undone.contains(p.id()) || p.action() == Action.DELEGATE && delegationBack) from = true;
                 if (from) out.add(p.id());
             }
             if (st.isDone(RESTORE_AFTER_ROLLBACK)) timeline.all(Action.LOWER_TTL).forEach(p -> out.add(p.id()));
@@ -85,11 +106,16 @@ public final class Scheduler {
             return Optional.ofNullable(finishedAt.get(phase));
         }
 
+        /** The soak await-delegation phase {@code phase} measured, once it has. */
+        public Optional<Duration> soak(String phase) {
+            return Optional.ofNullable(soaks.get(phase));
+        }
+
         /** The same progress with {@code phase} pretended done at {@code at} (dry runs). */
         public Progress with(String phase, Instant at) {
             Map<String, Instant> more = new HashMap<>(finishedAt);
             more.put(phase, at);
-            return new Progress(more, rollbackStarted, rolledBackAt, restoreAt, rolledBack);
+            return new Progress(more, rollbackStarted, rolledBackAt, restoreAt, rolledBack, soaks);
         }
     }
 
@@ -146,7 +172,7 @@ public final class Scheduler {
             return onlyPhase.equals(p.id()) ? new Due.Run(p)
                     : new Due.WaitsFor(timeline.phase(onlyPhase).orElseThrow(), p);
         }
-        Optional<Instant> at = timeline.dueAt(p, progress::finished);
+        Optional<Instant> at = timeline.dueAt(p, progress::finished, progress::soak);
         if (at.isEmpty() || now.isBefore(at.get())) return new Due.NotYet(p, at.orElse(p.at()));
         return new Due.Run(p);
     }
@@ -158,7 +184,7 @@ public final class Scheduler {
                     ? Optional.of(new Next(RESTORE_AFTER_ROLLBACK, progress.restoreAt())) : Optional.empty();
         }
         return firstNotDone(timeline, progress)
-                .map(p -> new Next(p.id(), timeline.dueAt(p, progress::finished).orElse(p.at())));
+                .map(p -> new Next(p.id(), timeline.dueAt(p, progress::finished, progress::soak).orElse(p.at())));
     }
 
     private static Optional<ScheduledPhase> firstNotDone(Timeline timeline, Progress progress) {

@@ -52,10 +52,9 @@ public final class Workspace implements AutoCloseable {
      */
     public static Workspace open(Plan plan, Providers providers, Function<String, String> env, Clock clock,
             Consumer<String> operator) throws ProviderException {
-        ProviderFactory f = providers.find(plan.provider().type()).orElseThrow();
-        DnsProvider p = f.create(new ProviderConfig(plan.provider().type(), plan.provider().settings(),
-                plan.baseDir(), env, clock).withOperator(operator)
-                .withPlanServers(plan.propagation().nameservers(), plan.propagation().resolvers()));
+        Workspace current = current(plan, providers, env, clock, operator);
+        ProviderFactory f = current.factory;
+        DnsProvider p = current.provider;
         DnsProvider to = null;
         if (plan.move() != null) {
             try {
@@ -68,6 +67,30 @@ public final class Workspace implements AutoCloseable {
             }
         }
         return new Workspace(plan, f, p, to);
+    }
+
+    /**
+     * The plan with its own provider only, never a provider move's new one: for reading the zones as they are
+     * (the rehearsal, whose sandbox stands in for the new provider).
+     */
+    public static Workspace openCurrent(Plan plan, Providers providers, Function<String, String> env, Clock clock)
+            throws ProviderException {
+        return current(plan, providers, env, clock, ProviderConfig.STDERR);
+    }
+
+    /** The same, with the channel a provider asks the operator through. */
+    public static Workspace openCurrent(Plan plan, Providers providers, Function<String, String> env, Clock clock,
+            Consumer<String> operator) throws ProviderException {
+        return current(plan, providers, env, clock, operator);
+    }
+
+    private static Workspace current(Plan plan, Providers providers, Function<String, String> env, Clock clock,
+            Consumer<String> operator) throws ProviderException {
+        ProviderFactory f = providers.find(plan.provider().type()).orElseThrow();
+        DnsProvider p = f.create(new ProviderConfig(plan.provider().type(), plan.provider().settings(),
+                plan.baseDir(), env, clock).withOperator(operator)
+                .withPlanServers(plan.propagation().nameservers(), plan.propagation().resolvers()));
+        return new Workspace(plan, f, p, null);
     }
 
     /** For tests and the rehearsal: a plan with a provider made elsewhere. */

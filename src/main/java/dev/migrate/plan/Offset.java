@@ -14,15 +14,25 @@ import java.util.regex.Pattern;
  * {@code T-1h30m}, {@code T+2d}), or from another phase's actual finish as the journal records it
  * ({@code hold-live+10m}, {@code copy+5m}, {@code delegated}). The unit {@code ttl} is the plan's lowered
  * TTL: {@code hold-live+ttl} is one lowered TTL after the hold was confirmed on every authoritative server.
+ * The unit {@code parent-ttl}, after an await-delegation phase, is a provider move's soak: the parent's NS
+ * TTL + the old zone's NS TTL + margin, as await-delegation saw them ({@code delegated+parent-ttl}).
  *
  * @param anchor the phase id this offset counts from, or null for the cutover T
  * @param delta  the fixed part of the distance
  * @param ttls   how many lowered TTLs are added to it
+ * @param soak   a provider move's soak is added to it ({@code +parent-ttl})
  */
-public record Offset(String anchor, Duration delta, int ttls, String text) {
+public record Offset(String anchor, Duration delta, int ttls, boolean soak, String text) {
     private static final Pattern FORM = Pattern.compile("T(?:([+-])((?:\\d+[smhd])+))?");
-    private static final Pattern TERM = Pattern.compile("([+-])(\\d*ttl|(?:\\d+[smhd])+)");
-    private static final Pattern TERMS = Pattern.compile("(?:[+-](?:\\d*ttl|(?:\\d+[smhd])+))*");
+    private static final Pattern TERM = Pattern.compile("([+-])(parent-ttl|\\d*ttl|(?:\\d+[smhd])+)");
+    private static final Pattern TERMS = Pattern.compile("(?:[+-](?:parent-ttl|\\d*ttl|(?:\\d+[smhd])+))*");
+    /** The word for a provider move's soak in an offset. */
+    public static final String SOAK = "parent-ttl";
+    /**
+     * The parent NS TTL a plan is drawn with until await-delegation has seen the real one: what .com and most
+     * TLDs serve (DOMAIN.md, "Delegation moves").
+     */
+    public static final Duration USUAL_PARENT_NS_TTL = Duration.ofSeconds(172800);
     /**
      * Farthest a phase may be from T. Far beyond any real migration, and near enough that T plus the
      * offset is always an instant the clock can hold (an unbounded one overflowed into a crash).
@@ -32,7 +42,12 @@ public record Offset(String anchor, Duration delta, int ttls, String text) {
 
     /** A distance from T, written as {@code T}, {@code T+90s}, {@code T-1h30m}. */
     public Offset(Duration fromCutover, String text) {
-        this(null, fromCutover, 0, text);
+        this(null, fromCutover, 0, false, text);
+    }
+
+    /** An offset without a soak. */
+    public Offset(String anchor, Duration delta, int ttls, String text) {
+        this(anchor, delta, ttls, false, text);
     }
 
     /** True when {@code text} has the form of an offset from T, whatever its size. */
@@ -85,17 +100,29 @@ public record Offset(String anchor, Duration delta, int ttls, String text) {
                     + Suggest.didYouMean(head, phaseIds));
         }
         throw new IllegalArgumentException("'" + text + "' is not an offset: use T-72h, T+5m, or a phase id with an"
-                + " offset such as hold-live+10m or hold-live+ttl (units s m h d, and ttl for the lowered TTL)");
+                + " offset such as hold-live+10m or hold-live+ttl (units s m h d, ttl for the lowered TTL, and"
+                + " parent-ttl after an await-delegation phase for a provider move's soak)");
     }
 
     private static Offset terms(String anchor, String rest, String text) {
         Duration delta = Duration.ZERO;
         int ttls = 0;
+        boolean soak = false;
         Matcher m = TERM.matcher(rest);
         while (m.find()) {
             int sign = m.group(1).equals("-") ? -1 : 1;
             String term = m.group(2);
-            if (term.endsWith("ttl")) {
+            if (term.equals(SOAK)) {
+                if (anchor == null) {
+                    throw new IllegalArgumentException("'" + text + "': " + SOAK + " (a provider move's soak) counts from an"
+                            + " await-delegation phase, not from T: write e.g. delegated+" + SOAK);
+                }
+                if (sign < 0 || soak) {
+                    throw new IllegalArgumentException("'" + text + "': " + SOAK + " is added once, after the"
+                            + " await-delegation phase it counts from");
+                }
+                soak = true;
+            } else if (term.endsWith("ttl")) {
                 String n = term.substring(0, term.length() - 3);
                 long k = n.isEmpty() ? 1 : parseCount(n, text);
                 ttls += (int) (sign * k);
@@ -115,7 +142,7 @@ public record Offset(String anchor, Duration delta, int ttls, String text) {
             throw new IllegalArgumentException("'" + text + "' runs before " + anchor + " has finished, but a phase"
                     + " anchored on another runs after it: use + offsets only");
         }
-        return new Offset(anchor, delta, ttls, text);
+        return new Offset(anchor, delta, ttls, soak, text);
     }
 
     private static long parseCount(String n, String text) {
@@ -137,13 +164,17 @@ public record Offset(String anchor, Duration delta, int ttls, String text) {
 
     /** The distance from T of an offset from T without {@code ttl} terms. */
     public Duration fromCutover() {
-        if (anchor != null || ttls != 0) throw new IllegalStateException(text + " is not a fixed distance from T");
+        if (anchor != null || ttls != 0 || soak) throw new IllegalStateException(text + " is not a fixed distance from T");
         return delta;
     }
 
-    /** The distance this offset adds to its anchor, with {@code ttl} worth {@code loweredTtl} seconds. */
-    public Duration span(long loweredTtl) {
-        return delta.plusSeconds(ttls * loweredTtl);
+    /**
+     * The distance this offset adds to its anchor, with {@code ttl} worth {@code loweredTtl} seconds and
+     * {@code parent-ttl} worth {@code soak} (ignored when the offset has none).
+     */
+    public Duration span(long loweredTtl, Duration soakLength) {
+        Duration d = delta.plusSeconds(ttls * loweredTtl);
+        return soak ? d.plus(soakLength) : d;
     }
 
     public Instant from(Instant cutover) {

@@ -231,20 +231,34 @@ public final class PlanLoader {
             StateLocation state = state(top);
             List<NotifySpec> notifications = notifications(top);
             MoveSpec move = move(top, propagation);
-            moveActions(top, move, phases, propagation);
-            if (cutover != null) phaseInstants(cutover, phases);
+            moveActions(top, move, phases, propagation, ttl);
+            soakOffsets(phases, phaseNodes);
+            if (cutover != null) phaseInstants(cutover, phases, ttl);
 
             if (!errors.isEmpty()) throw new PlanException(errors);
             return new Plan(file, name, cutover, provider, zones, ttl, changes, rewrites, phases, checks, propagation,
                     steps, state, notifications, move);
         }
 
-        /** Each phase's instant, T plus its offset, in the years the clock and the journal can hold. */
-        void phaseInstants(Instant cutover, List<PhaseSpec> phases) {
-            for (PhaseSpec p : phases) {
-                Instant at = p.at().from(cutover);
-                if (!Times.inRange(at)) {
-                    error(p.loc(), "phase " + p.id() + " (" + p.at().text() + ") falls at " + at + ", outside the"
+        /**
+         * Each phase's planned instant (T plus its offset, or its anchor's planned instant plus its offset), in
+         * the years the clock and the journal can hold. Judged only once everything else loaded: an anchor
+         * that names no phase or forms a cycle has been reported already and has no instant.
+         */
+        void phaseInstants(Instant cutover, List<PhaseSpec> phases, TtlPolicy ttl) {
+            if (!errors.isEmpty()) return;
+            List<ScheduledPhase> planned;
+            try {
+                planned = Timeline.schedule(phases, cutover, ttl == null ? 0 : ttl.lowered(), Timeline.plannedSoak(ttl));
+            } catch (ArithmeticException | java.time.DateTimeException e) {
+                error(phases.isEmpty() ? null : phases.get(0).loc(), "the phases fall outside the years " + Times.RANGE
+                        + ": move the cutover or the phases");
+                return;
+            }
+            for (ScheduledPhase s : planned) {
+                PhaseSpec p = s.spec();
+                if (!Times.inRange(s.at())) {
+                    error(p.loc(), "phase " + p.id() + " (" + p.at().text() + ") falls at " + s.at() + ", outside the"
                             + " years " + Times.RANGE + ": move the cutover or the phase");
                 }
             }
@@ -966,7 +980,9 @@ public final class PlanLoader {
                             offset = null;
                         }
                     } catch (IllegalArgumentException e) {
-                        if (Offset.wellFormed(at) || at.trim().startsWith("T+") || at.trim().startsWith("T-") || at.trim().equals("T")) {
+                        boolean fromT = Offset.wellFormed(at) || at.trim().startsWith("T+") || at.trim().startsWith("T-")
+                                || at.trim().equals("T");
+                        if (fromT && !at.contains(Offset.SOAK)) {
                             error(m.get("at").at(), "found '" + at + "', expected an offset from the cutover: T, T+90s, T-1h30m,"
                                     + " T+2d (units s, m, h, d)" + (Offset.wellFormed(at)
                                             ? ", at most " + Offset.LIMIT.toDays() + " days from T" : ""));
@@ -1335,9 +1351,10 @@ public final class PlanLoader {
          * zone exactly), delegate before await-delegation, await-delegation before release-old (the soak is
          * measured from it). Order is the timeline's: by offset, plan order breaking ties.
          */
-        void moveActions(MapNode top, MoveSpec move, List<PhaseSpec> phases, Propagation propagation) {
+        void moveActions(MapNode top, MoveSpec move, List<PhaseSpec> phases, Propagation propagation, TtlPolicy ttl) {
             boolean moving = top.get("move") != null;
-            List<PhaseSpec> ordered = inTimelineOrder(phases);
+            List<PhaseSpec> ordered = inTimelineOrder(phases, ttl);
+            if (ordered == null) return; // anchors in a cycle: said already
             Map<Action, PhaseSpec> first = new HashMap<>();
             for (PhaseSpec p : ordered) first.putIfAbsent(p.action(), p);
             Map<Action, PhaseSpec> seen = new HashMap<>();
@@ -1359,6 +1376,16 @@ public final class PlanLoader {
                     default -> { }
                 }
                 seen.putIfAbsent(a, p);
+            }
+            PhaseSpec released = null;
+            for (PhaseSpec p : ordered) {
+                if (p.action() == Action.RELEASE_OLD) released = p;
+                boolean dns = p.action() == Action.LOWER_TTL || p.action() == Action.SWAP || p.action() == Action.CONFIRM
+                        || p.action() == Action.RESTORE_TTL;
+                if (released != null && dns) {
+                    error(p.loc(), p.action() + " ('" + p.id() + "') runs after release-old ('" + released.id() + "'), when"
+                            + " the zones are no longer the plan's provider's to change: put it before the release");
+                }
             }
             if (move == null) return;
             MapNode m = (MapNode) top.get("move");
@@ -1391,11 +1418,34 @@ public final class PlanLoader {
             }
         }
 
-        /** Phases in the order the timeline runs them: by offset from T, plan order breaking ties. */
-        private List<PhaseSpec> inTimelineOrder(List<PhaseSpec> phases) {
-            List<PhaseSpec> out = new ArrayList<>(phases);
-            out.sort(java.util.Comparator.comparing(p -> p.at().fromCutover()));
-            return out;
+        /**
+         * Phases in the order the timeline runs them (anchored ones after their anchors, plan order breaking
+         * ties), or null when their anchors cannot be ordered (a cycle, reported already).
+         */
+        private List<PhaseSpec> inTimelineOrder(List<PhaseSpec> phases, TtlPolicy ttl) {
+            try {
+                return Timeline.schedule(phases, Instant.EPOCH, ttl == null ? 0 : ttl.lowered(), Offset.USUAL_PARENT_NS_TTL)
+                        .stream().map(ScheduledPhase::spec).toList();
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+
+        /** {@code parent-ttl} (a provider move's soak) counts from an await-delegation phase, the one that measures it. */
+        void soakOffsets(List<PhaseSpec> phases, Map<String, MapNode> nodes) {
+            Map<String, PhaseSpec> byId = new HashMap<>();
+            for (PhaseSpec p : phases) byId.put(p.id(), p);
+            for (PhaseSpec p : phases) {
+                if (!p.at().soak()) continue;
+                PhaseSpec anchor = byId.get(p.at().anchor());
+                if (anchor != null && anchor.action() != Action.AWAIT_DELEGATION) {
+                    MapNode m = nodes.get(p.id());
+                    error(m != null && m.get("at") != null ? m.get("at").at() : p.loc(), "'" + p.at().text() + "' adds "
+                            + Offset.SOAK + " to '" + anchor.id() + "', which is " + anchor.action() + ": " + Offset.SOAK
+                            + " (parent NS TTL + old NS TTL + margin) counts from the await-delegation phase that"
+                            + " measures it");
+                }
+            }
         }
 
         List<String> addressList(Node n, String what) {

@@ -219,8 +219,9 @@ public final class PlanSchema {
         keys.put("id", described("The phase's id (letters, digits, - . _).").put("type", "string")
                 .put("pattern", "^[A-Za-z0-9][A-Za-z0-9_.-]*$"));
         keys.put("at", described("When: an offset from the cutover (T, T+90s, T-1h30m, T+2d) or from another phase's"
-                + " actual finish (hold-live+10m, hold-live+ttl: ttl is the lowered TTL).").put("type", "string")
-                .put("pattern", "^\\s*[A-Za-z0-9][A-Za-z0-9_.-]*?([+-](\\d*ttl|(\\d+[smhd])+))*\\s*$"));
+                + " actual finish (hold-live+10m, hold-live+ttl: ttl is the lowered TTL; delegated+parent-ttl: a provider"
+                + " move's soak after await-delegation).").put("type", "string")
+                .put("pattern", "^\\s*[A-Za-z0-9][A-Za-z0-9_.-]*?([+-](parent-ttl|\\d*ttl|(\\d+[smhd])+))*\\s*$"));
         keys.put("action", oneOf("What the phase does.", Action.words().toArray(String[]::new)));
         keys.put("timeout", duration("How long lower-ttl and confirm wait for every server (default 30m)."));
         keys.put("approval", oneOf("required: the phase waits for 'migrate approve'.", "required", "none"));

@@ -14,33 +14,59 @@ import java.util.function.Function;
  * The plan's phases with their planned instants, in the order they run. A phase anchored on another's
  * finish ({@code hold-live+ttl}) is planned at that phase's planned instant plus its offset, and runs after
  * it; at run time it is due at the anchor's actual finish plus the offset ({@link #dueAt}). Ties keep plan
- * order.
+ * order. A provider move's soak ({@code delegated+parent-ttl}) is planned with the usual parent NS TTL
+ * ({@link Offset#USUAL_PARENT_NS_TTL}) until await-delegation has seen the real one: such instants are
+ * estimates ({@link #estimated}).
  *
- * @param loweredTtl seconds one {@code ttl} in an offset is worth
+ * @param loweredTtl  seconds one {@code ttl} in an offset is worth
+ * @param plannedSoak what {@code parent-ttl} is worth in the plan, before await-delegation has seen it
  */
-public record Timeline(Instant cutover, List<ScheduledPhase> phases, long loweredTtl) {
+public record Timeline(Instant cutover, List<ScheduledPhase> phases, long loweredTtl, Duration plannedSoak) {
 
     public Timeline(Instant cutover, List<ScheduledPhase> phases) {
         this(cutover, phases, 0);
     }
 
+    public Timeline(Instant cutover, List<ScheduledPhase> phases, long loweredTtl) {
+        this(cutover, phases, loweredTtl, Offset.USUAL_PARENT_NS_TTL);
+    }
+
+    /**
+     * The soak a plan is drawn with: the usual parent NS TTL and its margin (the old zone's NS TTL is not
+     * known until await-delegation reads it).
+     */
+    static Duration plannedSoak(TtlPolicy ttl) {
+        Duration parent = Offset.USUAL_PARENT_NS_TTL;
+        return ttl == null ? parent : parent.plus(ttl.marginFor(parent.toSeconds()));
+    }
+
     public static Timeline of(Plan plan) {
         long ttl = plan.ttl() == null ? 0 : plan.ttl().lowered();
+        Duration soak = plannedSoak(plan.ttl());
+        return new Timeline(plan.cutover(), schedule(plan.phases(), plan.cutover(), ttl, soak), ttl, soak);
+    }
+
+    /**
+     * Phases with their planned instants, in the order they run.
+     *
+     * @throws IllegalArgumentException when anchors form a cycle or name an unknown phase (the loader says so first)
+     */
+    static List<ScheduledPhase> schedule(List<PhaseSpec> phases, Instant cutover, long ttl, Duration soak) {
         Map<String, PhaseSpec> byId = new HashMap<>();
-        for (PhaseSpec p : plan.phases()) byId.put(p.id(), p);
+        for (PhaseSpec p : phases) byId.put(p.id(), p);
         Map<String, Instant> planned = new HashMap<>();
         Map<String, Integer> depth = new HashMap<>();
-        for (PhaseSpec p : plan.phases()) plan(p, byId, planned, depth, ttl, plan.cutover(), 0);
-        List<PhaseSpec> ordered = new ArrayList<>(plan.phases());
+        for (PhaseSpec p : phases) plan(p, byId, planned, depth, ttl, soak, cutover, 0);
+        List<PhaseSpec> ordered = new ArrayList<>(phases);
         // Stable: an anchor comes before the phases anchored on it even at one instant, then plan order.
         ordered.sort(Comparator.comparing((PhaseSpec p) -> planned.get(p.id())).thenComparing(p -> depth.get(p.id())));
         List<ScheduledPhase> out = new ArrayList<>();
         for (PhaseSpec p : ordered) out.add(new ScheduledPhase(p, planned.get(p.id())));
-        return new Timeline(plan.cutover(), List.copyOf(out), ttl);
+        return List.copyOf(out);
     }
 
     private static Instant plan(PhaseSpec p, Map<String, PhaseSpec> byId, Map<String, Instant> planned,
-            Map<String, Integer> depth, long ttl, Instant cutover, int level) {
+            Map<String, Integer> depth, long ttl, Duration soak, Instant cutover, int level) {
         Instant known = planned.get(p.id());
         if (known != null) return known;
         // The loader refuses cycles and unknown anchors; the bound keeps a hand-made plan from looping.
@@ -51,10 +77,10 @@ public record Timeline(Instant cutover, List<ScheduledPhase> phases, long lowere
         if (!at.onCutover()) {
             PhaseSpec anchor = byId.get(at.anchor());
             if (anchor == null) throw new IllegalArgumentException("phase " + p.id() + " counts from unknown phase " + at.anchor());
-            base = plan(anchor, byId, planned, depth, ttl, cutover, level + 1);
+            base = plan(anchor, byId, planned, depth, ttl, soak, cutover, level + 1);
             d = depth.get(anchor.id()) + 1;
         }
-        Instant when = base.plus(at.span(ttl));
+        Instant when = base.plus(at.span(ttl, soak));
         planned.put(p.id(), when);
         depth.put(p.id(), d);
         return when;
@@ -86,9 +112,34 @@ public record Timeline(Instant cutover, List<ScheduledPhase> phases, long lowere
      * @param finishedAt a phase's actual finish (when its change was confirmed, for phases that confirm), or empty
      */
     public Optional<Instant> dueAt(ScheduledPhase p, Function<String, Optional<Instant>> finishedAt) {
+        return dueAt(p, finishedAt, anchor -> Optional.empty());
+    }
+
+    /**
+     * The same, with {@code soakSeen} giving a provider move's soak as await-delegation measured it (the
+     * parent's NS TTL + the old NS TTL + margin, keyed by that phase's id); the planned soak where it gives none.
+     */
+    public Optional<Instant> dueAt(ScheduledPhase p, Function<String, Optional<Instant>> finishedAt,
+            Function<String, Optional<Duration>> soakSeen) {
         Offset at = p.spec().at();
         if (at.onCutover()) return Optional.of(p.at());
-        return finishedAt.apply(at.anchor()).map(f -> f.plus(at.span(loweredTtl)));
+        Duration soak = at.soak() ? soakSeen.apply(at.anchor()).orElse(plannedSoak) : Duration.ZERO;
+        return finishedAt.apply(at.anchor()).map(f -> f.plus(at.span(loweredTtl, soak)));
+    }
+
+    /**
+     * True when {@code p}'s planned instant counts a provider move's soak (itself, or through its anchors)
+     * with the usual parent NS TTL: an estimate until await-delegation has seen the parent's.
+     */
+    public boolean estimated(ScheduledPhase p) {
+        PhaseSpec s = p.spec();
+        for (int hops = 0; hops <= phases.size() && s != null; hops++) {
+            if (s.at().soak()) return true;
+            if (s.at().onCutover()) return false;
+            String anchor = s.at().anchor();
+            s = phase(anchor).map(ScheduledPhase::spec).orElse(null);
+        }
+        return false;
     }
 
     /** The swap a confirm phase confirms: the one it names with {@code swap:}, else the last swap before it. */

@@ -134,21 +134,29 @@ public sealed interface Entry {
     // ---------------------------------------------------------------- writes
 
     /**
-     * Written, and durable, before the provider is touched: the full before- and after-images of one batch.
+     * Written, and durable, before the provider is touched: the full before- and after-images of one batch,
+     * and the provider it goes to.
      *
-     * @param undoes for a rollback batch, the id of the batch it undoes; null otherwise
-     * @param kept   for a rollback batch, the RRsets of {@code undoes} it leaves in place (someone else changed
-     *               them since the tool wrote them): they stay to be undone later. Empty: all of it is undone.
+     * @param undoes    for a rollback batch, the id of the batch it undoes; null otherwise
+     * @param kept      for a rollback batch, the RRsets of {@code undoes} it leaves in place (someone else changed
+     *                  them since the tool wrote them): they stay to be undone later. Empty: all of it is undone.
+     * @param writtenTo the provider the batch goes to. On the line: {@code provider: move.to} for a provider
+     *                  move's new provider, nothing for the plan's own (so every line an older release wrote
+     *                  reads as the plan's provider, which is where it went).
      */
     record Intent(String phase, String batch, String zone, List<RRsetChange> changes, String undoes,
-            List<RRsetKey> kept) implements Entry {
+            List<RRsetKey> kept, WrittenTo writtenTo) implements Entry {
+        /** The info key naming the provider. */
+        static final String PROVIDER_KEY = "provider";
+
         public Intent {
             changes = List.copyOf(changes);
             kept = List.copyOf(kept);
+            java.util.Objects.requireNonNull(writtenTo, "writtenTo");
         }
 
         public Intent(String phase, String batch, String zone, List<RRsetChange> changes, String undoes) {
-            this(phase, batch, zone, changes, undoes, List.of());
+            this(phase, batch, zone, changes, undoes, List.of(), WrittenTo.PROVIDER);
         }
 
         @Override
@@ -156,11 +164,21 @@ public sealed interface Entry {
             Map<String, String> i = new LinkedHashMap<>();
             if (undoes != null) i.put("undoes", undoes);
             if (!kept.isEmpty()) i.put("kept", keys(kept));
+            if (writtenTo != WrittenTo.PROVIDER) i.put(PROVIDER_KEY, writtenTo.word());
             return new Wire(Event.INTENT, phase, batch, zone, changes, i);
         }
 
         static Intent from(Event e) {
-            return new Intent(e.phase(), e.batch(), e.zone(), e.changes(), e.info("undoes"), keys(e.info("kept")));
+            return new Intent(e.phase(), e.batch(), e.zone(), e.changes(), e.info("undoes"), keys(e.info("kept")),
+                    writtenTo(e.info(PROVIDER_KEY)));
+        }
+
+        private static WrittenTo writtenTo(String word) {
+            if (word == null) return WrittenTo.PROVIDER;
+            for (WrittenTo w : WrittenTo.values()) if (w.word().equals(word)) return w;
+            // A provider this release does not know: recovery or rollback at the wrong one would be worse than stopping.
+            throw new IllegalArgumentException("an intent names provider '" + word + "', which this release does not"
+                    + " know (it knows " + java.util.Arrays.toString(WrittenTo.values()) + ")");
         }
     }
 

@@ -37,9 +37,12 @@ public record History(List<Item> items, int lines) {
         Instant at();
     }
 
-    /** One journaled write and what became of it. {@code reason}: why it was aborted, or null. */
+    /**
+     * One journaled write and what became of it. {@code reason}: why it was aborted, or null; {@code writtenTo}:
+     * the provider it went to (a provider move has two).
+     */
     public record Write(String id, String zone, Batch.Status status, boolean recovered, String reason,
-            List<RRsetChange> changes) {}
+            List<RRsetChange> changes, WrittenTo writtenTo) {}
 
     public record Retry(Instant at, String batch, int attempt, String reason) {}
 
@@ -100,7 +103,7 @@ public record History(List<Item> items, int lines) {
             }
 
             Write close() {
-                return new Write(intent.batch(), intent.zone(), status, recovered, reason, intent.changes());
+                return new Write(intent.batch(), intent.zone(), status, recovered, reason, intent.changes(), intent.writtenTo());
             }
         }
 

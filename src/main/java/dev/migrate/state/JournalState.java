@@ -68,14 +68,15 @@ public final class JournalState {
         if (entry == null) return;
         // Java 17 has no pattern switch: one instanceof per kind, in the order they are most common.
         if (entry instanceof Entry.Intent i) {
-            Batch b = new Batch(i.batch(), i.phase(), i.zone(), i.changes(), Batch.Status.PENDING, i.undoes(), e);
+            Batch b = new Batch(i.batch(), i.phase(), i.zone(), i.changes(), Batch.Status.PENDING, i.undoes(), e,
+                    i.writtenTo());
             batches.put(i.batch(), b);
             pending.put(i.batch(), b);
         } else if (entry instanceof Entry.Commit c) {
             if (!c.landed().isEmpty()) {
                 // Part of the batch landed: from now on the batch is those RRsets only (the rest never happened).
                 Batch b = batches.get(c.batch());
-                if (b != null) batches.put(b.id(), new Batch(b.id(), b.phase(), b.zone(), c.landed(), b.status(), b.undoes(), b.intent()));
+                if (b != null) batches.put(b.id(), b.withChanges(c.landed()));
             }
             settle(c.batch(), Batch.Status.COMMITTED);
         } else if (entry instanceof Entry.Aborted a) {
@@ -118,7 +119,7 @@ public final class JournalState {
     private void settle(String id, Batch.Status status) {
         Batch b = batches.get(id);
         if (b == null) return;
-        Batch settled = new Batch(b.id(), b.phase(), b.zone(), b.changes(), status, b.undoes(), b.intent());
+        Batch settled = b.with(status);
         batches.put(id, settled);
         pending.remove(id);
         if (status == Batch.Status.COMMITTED && settled.isRollback() && settled.undoes() != null) {
@@ -182,8 +183,7 @@ public final class JournalState {
             if (still == null) {
                 out.add(b);
             } else if (!still.isEmpty()) {
-                out.add(new Batch(b.id(), b.phase(), b.zone(),
-                        b.changes().stream().filter(c -> still.contains(c.key())).toList(), b.status(), b.undoes(), b.intent()));
+                out.add(b.withChanges(b.changes().stream().filter(c -> still.contains(c.key())).toList()));
             }
         }
         return out;
@@ -199,10 +199,24 @@ public final class JournalState {
         return Optional.ofNullable(restoreScheduledAt);
     }
 
-    /** The changes of a phase's batches that are in place: committed and not taken back by a rollback. */
+    /** {@link #undoable()}, only the batches written to {@code to}. */
+    public List<Batch> undoable(WrittenTo to) {
+        return undoable().stream().filter(b -> b.writtenTo() == to).toList();
+    }
+
+    /**
+     * The changes of a phase's batches that are in place at the plan's provider: committed and not taken back
+     * by a rollback. (While a provider move's two providers both serve, each change also went to the new one,
+     * as a batch of its own: {@link #inPlace(String, WrittenTo)}.)
+     */
     public List<RRsetChange> inPlace(String phase) {
+        return inPlace(phase, WrittenTo.PROVIDER);
+    }
+
+    /** The changes of a phase's batches that are in place at {@code to}. */
+    public List<RRsetChange> inPlace(String phase, WrittenTo to) {
         List<RRsetChange> out = new ArrayList<>();
-        for (Batch b : undoable()) if (b.phase().equals(phase)) out.addAll(b.changes());
+        for (Batch b : undoable()) if (b.phase().equals(phase) && b.writtenTo() == to) out.addAll(b.changes());
         return out;
     }
 
@@ -222,6 +236,11 @@ public final class JournalState {
 
     public boolean rollbackStarted() {
         return rollbackStartedAt != null;
+    }
+
+    /** When the rollback under way (or finished) first started, if one did since the last restart. */
+    public Optional<Instant> rollbackStartedAt() {
+        return Optional.ofNullable(rollbackStartedAt);
     }
 
     public Optional<Instant> rolledBackAt() {

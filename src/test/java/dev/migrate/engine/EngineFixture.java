@@ -182,6 +182,27 @@ final class EngineFixture {
         throw new AssertionError("the child neither reached its crash point nor ended within " + limit);
     }
 
+    /**
+     * Runs {@code migrate ARGS} in a child JVM (working in {@code dir}) that parks at crash point {@code point},
+     * and SIGKILLs it there; fails when the child ends without reaching it.
+     */
+    static void killAt(Path dir, String point, Duration limit, String... args) throws Exception {
+        String name = "child-" + point.replace('#', '-');
+        Path pause = dir.resolve("paused-" + point.replace('#', '-'));
+        Process p = start(child(dir, Map.of("MIGRATE_PAUSE_AT", point, "MIGRATE_PAUSE_FILE", pause.toString()),
+                List.of(args)), dir, name);
+        try {
+            if (!awaitPause(p, pause, limit)) {
+                Finished f = await(p, dir, name, limit);
+                throw new AssertionError("the child ended (exit " + f.exit() + ") without reaching " + point + ": "
+                        + f.out() + f.err());
+            }
+            kill9(p);
+        } finally {
+            if (p.isAlive()) p.destroyForcibly();
+        }
+    }
+
     static String read(Path f) {
         try {
             return Files.exists(f) ? Files.readString(f) : "";

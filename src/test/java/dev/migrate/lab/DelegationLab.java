@@ -50,16 +50,20 @@ public final class DelegationLab implements AutoCloseable {
   private final List<PortRelay> relays;
   private final BindServer root;
   private final BindServer parent;
+  private final BindServer parentSecondary;
   private final BindServer oldProvider;
   private final PowerDnsServer newProvider;
   private final UnboundServer resolver;
+  /** Servers a test starts later through the lab ({@link #frozenCopyOfNewProvider}), closed with it. */
+  private final List<BindServer> extra = new ArrayList<>();
 
   private DelegationLab(String zone, List<PortRelay> relays, BindServer root, BindServer parent,
-      BindServer oldProvider, PowerDnsServer newProvider, UnboundServer resolver) {
+      BindServer parentSecondary, BindServer oldProvider, PowerDnsServer newProvider, UnboundServer resolver) {
     this.zone = zone;
     this.relays = relays;
     this.root = root;
     this.parent = parent;
+    this.parentSecondary = parentSecondary;
     this.oldProvider = oldProvider;
     this.newProvider = newProvider;
     this.resolver = resolver;
@@ -101,6 +105,18 @@ public final class DelegationLab implements AutoCloseable {
   /** The parent's server as a plan lists it: {@code 127.0.0.1:PORT}. */
   public String parentAddress() {
     return "127.0.0.1:" + parent.port();
+  }
+
+  /**
+   * Every address of the parent zone's servers as a plan lists them: the primary, and the secondary when
+   * the lab has one ({@link Builder#parentSecondary}), which takes the registrar's changes by NOTIFY.
+   */
+  public List<String> parentAddresses() {
+    List<String> out = new ArrayList<>(List.of(parentAddress()));
+    if (parentSecondary != null) {
+      out.add("127.0.0.1:" + parentSecondary.port());
+    }
+    return List.copyOf(out);
   }
 
   /** The old provider's server as a plan lists it. */
@@ -165,10 +181,40 @@ public final class DelegationLab implements AutoCloseable {
     Nsupdate.run(parent.port(), parent.key(), PARENT, "update delete " + zone + " DS");
   }
 
+  /**
+   * A server of the new provider that stopped taking updates: a BIND primary holding the zone exactly as
+   * PowerDNS serves it now (read through the API), which never changes after. As a secondary whose
+   * transfers stopped, it keeps serving what it had. Returns its address as a plan lists it.
+   */
+  public String frozenCopyOfNewProvider() {
+    var r = newProvider.api("GET", "/api/v1/servers/localhost/zones/" + zone, null);
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("cannot read " + zone + " from PowerDNS: " + r.statusCode() + " " + r.body());
+    }
+    StringBuilder text = new StringBuilder();
+    try {
+      for (var rrset : new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("rrsets")) {
+        for (var record : rrset.get("records")) {
+          if (record.path("disabled").asBoolean(false)) {
+            continue;
+          }
+          text.append(rrset.get("name").asText()).append(' ').append(rrset.get("ttl").asLong()).append(" IN ")
+              .append(rrset.get("type").asText()).append(' ').append(record.get("content").asText()).append('\n');
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot parse PowerDNS's answer: " + e.getMessage(), e);
+    }
+    BindServer frozen = BindServer.builder().allowUpdate(false).addPrimaryZone(zone, text.toString()).start();
+    extra.add(frozen);
+    return "127.0.0.1:" + frozen.port();
+  }
+
   /** Stops every server and relay (by PID / socket) and deletes their directories. */
   @Override
   public void close() {
-    for (AutoCloseable c : new AutoCloseable[] {resolver, newProvider, oldProvider, parent, root}) {
+    extra.forEach(BindServer::close);
+    for (AutoCloseable c : new AutoCloseable[] {resolver, newProvider, oldProvider, parentSecondary, parent, root}) {
       if (c != null) {
         try {
           c.close();
@@ -188,8 +234,18 @@ public final class DelegationLab implements AutoCloseable {
     private long parentNsTtl = 60;
     private long childNsTtl = 60;
     private boolean newZone = true;
+    private boolean parentSecondary;
 
     private Builder() {}
+
+    /**
+     * With {@code true} the parent zone has a second server, a BIND secondary of the primary that takes
+     * every change (the registrar's too) by NOTIFY: two parent addresses to watch, as a TLD has many.
+     */
+    public Builder parentSecondary(boolean add) {
+      this.parentSecondary = add;
+      return this;
+    }
 
     /** The moving zone, directly under {@code test.} (default {@code shop.test.}). */
     public Builder zone(String zone) {
@@ -242,6 +298,7 @@ public final class DelegationLab implements AutoCloseable {
       List<PortRelay> relays = relays(new int[] {rootPort, parentPort, oldPort, oldPort, newPort, newPort});
       BindServer root = null;
       BindServer parent = null;
+      BindServer secondary = null;
       BindServer old = null;
       PowerDnsServer pdns = null;
       UnboundServer unbound = null;
@@ -268,7 +325,13 @@ public final class DelegationLab implements AutoCloseable {
         for (String ns : OLD_NS) {
           parentZone.append(zone).append(' ').append(parentNsTtl).append(" IN NS ").append(ns).append('\n');
         }
-        parent = BindServer.builder().port(parentPort).addPrimaryZone(PARENT, parentZone.toString()).start();
+        int secondaryPort = parentSecondary ? Ports.free() : 0;
+        parent = BindServer.builder().port(parentPort).addPrimaryZone(PARENT, parentZone.toString(),
+            parentSecondary ? new int[] {secondaryPort} : new int[0]).start();
+        if (parentSecondary) {
+          secondary = BindServer.builder().port(secondaryPort).key(parent.key())
+              .addSecondaryZone(PARENT, parentPort, parent.key(), java.time.Duration.ofSeconds(1)).start();
+        }
         old = BindServer.builder().port(oldPort).addPrimaryZone(zone, childZone(OLD_NS, records)).start();
         pdns = PowerDnsServer.builder().port(newPort).start();
         if (newZone) {
@@ -278,9 +341,9 @@ public final class DelegationLab implements AutoCloseable {
             .rootHints(". 3600000 IN NS " + ROOT_NS + "\n" + ROOT_NS + " 3600000 IN A " + a + "\n")
             .resolvable(PARENT)
             .start();
-        return new DelegationLab(zone, relays, root, parent, old, pdns, unbound);
+        return new DelegationLab(zone, relays, root, parent, secondary, old, pdns, unbound);
       } catch (RuntimeException | Error e) {
-        for (AutoCloseable c : new AutoCloseable[] {unbound, pdns, old, parent, root}) {
+        for (AutoCloseable c : new AutoCloseable[] {unbound, pdns, old, secondary, parent, root}) {
           if (c != null) {
             try {
               c.close();

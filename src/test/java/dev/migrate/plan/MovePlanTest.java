@@ -187,4 +187,53 @@ class MovePlanTest {
         assertError(both.get(0), 9, 11, "move.parent is auto");
         assertError(both.get(1), 8, 16, "compare asks every address of move.nameservers", "move.servers");
     }
+
+    /** The issue's timeline, anchors and the soak included (parent-ttl: parent NS TTL + old NS TTL + margin). */
+    static final String ANCHORED = """
+            phases:
+              - { id: copy,      at: T-7d,    action: copy-zone }
+              - { id: same,      at: copy+5m, action: compare }
+              - { id: lower-ttl, at: T-72h,   action: lower-ttl }
+              - { id: delegate,  at: T,       action: delegate, approval: required }
+              - { id: delegated, at: delegate, action: await-delegation, timeout: 3d }
+              - { id: soak,      at: delegated+parent-ttl, action: verify }
+              - { id: release,   at: soak,    action: release-old, approval: required }
+            """;
+
+    @Test
+    void theIssuesTimelineWithAnchorsAndTheSoakLoadsAndIsPlannedWithTheUsualParentNsTtl() throws Exception {
+        Plan p = load(HEAD + MOVE + ANCHORED);
+        Timeline t = Timeline.of(p);
+        assertThat(t.phases()).extracting(ScheduledPhase::id)
+                .containsExactly("copy", "same", "lower-ttl", "delegate", "delegated", "soak", "release");
+        PhaseSpec soak = p.phase("soak").orElseThrow();
+        assertThat(soak.at().soak()).isTrue();
+        assertThat(soak.at().anchor()).isEqualTo("delegated");
+        // Until await-delegation has seen it: 172800 s + the plan's margin for it (10 %: 4 h 48 m).
+        assertThat(t.phase("soak").orElseThrow().at()).isEqualTo(java.time.Instant.parse("2026-12-03T06:48:00Z"));
+        assertThat(t.estimated(t.phase("soak").orElseThrow())).isTrue();
+        assertThat(t.estimated(t.phase("release").orElseThrow())).isTrue();
+        assertThat(t.estimated(t.phase("delegated").orElseThrow())).isFalse();
+    }
+
+    @Test
+    void theSoakCountsOnlyFromAnAwaitDelegationPhase() {
+        onlyError(HEAD + MOVE + ANCHORED.replace("delegated+parent-ttl", "delegate+parent-ttl"), 14, 26,
+                "'delegate+parent-ttl' adds parent-ttl to 'delegate', which is delegate",
+                "counts from the await-delegation phase that measures it");
+        onlyError(HEAD + MOVE + ANCHORED.replace("delegated+parent-ttl", "T+parent-ttl"), 14, 26,
+                "parent-ttl (a provider move's soak) counts from an await-delegation phase, not from T");
+        onlyError(HEAD + MOVE + ANCHORED.replace("delegated+parent-ttl", "delegated+parent-ttl+parent-ttl"), 14, 26,
+                "parent-ttl is added once");
+    }
+
+    @Test
+    void nothingChangesDnsAfterReleaseOld() {
+        onlyError(HEAD + MOVE + ANCHORED.replace("""
+                  - { id: release,   at: soak,    action: release-old, approval: required }
+                """, """
+                  - { id: release,   at: soak,    action: release-old, approval: required }
+                  - { id: restore,   at: release+1h, action: restore-ttl }
+                """), 16, 5, "restore-ttl ('restore') runs after release-old ('release')", "put it before the release");
+    }
 }

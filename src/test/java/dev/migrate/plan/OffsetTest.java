@@ -60,4 +60,19 @@ class OffsetTest {
         assertThat(Offset.parse("T-1h").from(T)).isEqualTo(Instant.parse("2026-12-01T01:00:00Z"));
         assertThat(Offset.parse("T+1h").from(T)).isEqualTo(Instant.parse("2026-12-01T03:00:00Z"));
     }
+
+    @Test
+    void parentTtlIsAProviderMovesSoakAfterTheAwaitDelegationPhase() {
+        Offset o = Offset.parse("delegated+parent-ttl+1h", java.util.Set.of("delegated"));
+        assertThat(o.anchor()).isEqualTo("delegated");
+        assertThat(o.soak()).isTrue();
+        assertThat(o.span(300, Duration.ofSeconds(259200))).isEqualTo(Duration.ofSeconds(259200 + 3600));
+        assertThat(Offset.parse("await-delegation+parent-ttl", java.util.Set.of("await-delegation")).soak()).isTrue();
+        assertThat(Offset.parse("delegated+ttl", java.util.Set.of("delegated")).soak()).isFalse();
+        assertThatThrownBy(() -> Offset.parse("delegated-parent-ttl", java.util.Set.of("delegated")))
+                .hasMessageContaining("added once");
+        assertThatThrownBy(() -> Offset.parse("T+parent-ttl", java.util.Set.of("delegated")))
+                .hasMessageContaining("not from T");
+        assertThatThrownBy(o::fromCutover).isInstanceOf(IllegalStateException.class);
+    }
 }

@@ -82,4 +82,33 @@ class TimelineTest {
         assertThat(t.first(Action.VERIFY).orElseThrow().id()).isEqualTo("early-verify");
         assertThat(t.first(Action.LOWER_TTL)).isEmpty();
     }
+
+    @Test
+    void theSoakIsDueAtWhatAwaitDelegationMeasuredElseAtThePlannedEstimate() throws Exception {
+        Timeline t = timeline("""
+                phases:
+                  - { id: swap,      at: T,  action: swap }
+                  - { id: delegated, at: T,  action: verify }
+                  - { id: soak,      at: delegated+30m, action: verify }
+                """);
+        ScheduledPhase soak = t.phase("soak").orElseThrow();
+        assertThat(t.estimated(soak)).isFalse();
+        Instant seen = Instant.parse("2026-12-01T03:00:00Z");
+        java.util.function.Function<String, java.util.Optional<Instant>> finished =
+                id -> id.equals("delegated") ? java.util.Optional.of(seen) : java.util.Optional.empty();
+        // Without parent-ttl the soak is not counted, measured or not.
+        assertThat(t.dueAt(soak, finished, id -> java.util.Optional.of(java.time.Duration.ofDays(9))))
+                .contains(seen.plusSeconds(1800));
+        Offset withSoak = Offset.parse("delegated+parent-ttl+30m", java.util.Set.of("delegated"));
+        ScheduledPhase s2 = new ScheduledPhase(new PhaseSpec("soak", withSoak, Action.VERIFY, null, false, OnFailure.HALT,
+                null, false, null, null, null), soak.at());
+        Timeline t2 = new Timeline(t.cutover(), java.util.List.of(t.phases().get(0), t.phases().get(1), s2), 300);
+        assertThat(t2.dueAt(s2, finished, id -> java.util.Optional.of(java.time.Duration.ofSeconds(3600))))
+                .contains(seen.plusSeconds(3600 + 1800));
+        // Not yet measured: the planned soak (the usual parent NS TTL).
+        assertThat(t2.dueAt(s2, finished, id -> java.util.Optional.empty()))
+                .contains(seen.plus(Offset.USUAL_PARENT_NS_TTL).plusSeconds(1800));
+        assertThat(t2.dueAt(s2, id -> java.util.Optional.empty(), id -> java.util.Optional.empty())).isEmpty();
+        assertThat(t2.estimated(s2)).isTrue();
+    }
 }
