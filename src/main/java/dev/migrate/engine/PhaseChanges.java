@@ -39,6 +39,34 @@ public final class PhaseChanges {
         return out;
     }
 
+    /**
+     * A provider move's lower-ttl also lowers each zone's apex NS at the old provider: once the parent
+     * delegates to the new servers, resolvers that trust the child's NS set (RFC 2181 §5.4.1 ranks it above
+     * the parent's referral) keep asking the old servers for as long as they cached it, and a rollback past
+     * the delegation reaches them no sooner. The soak before release-old still counts the NS TTL the journal
+     * says it had before this lowering ({@link SoakRule#oldChildNsTtl}). Targets' own RRsets are left to
+     * {@link #lowerTtl}.
+     */
+    static List<RRsetChange> lowerApexNs(Map<String, ZoneSnapshot> live, Collection<Target> targets, TtlPolicy ttl) {
+        java.util.Set<ZonedKey> moved = new java.util.HashSet<>();
+        for (Target t : targets) moved.add(new ZonedKey(t.zone(), t.key()));
+        List<RRsetChange> out = new ArrayList<>();
+        for (ZoneSnapshot z : live.values()) {
+            RRset ns = z.get(z.zone(), "NS");
+            if (ns == null || moved.contains(new ZonedKey(z.zone(), ns.key()))) continue;
+            if (ns.ttl() > ttl.lowered() && !z.ttlFixed(ns.key())) out.add(RRsetChange.of(z.zone(), ns, ns.withTtl(ttl.lowered())));
+        }
+        return out;
+    }
+
+    /** lower-ttl's whole write: the targets' TTLs and, in a provider move, each zone's apex NS ({@link #lowerApexNs}). */
+    public static List<RRsetChange> lowerTtl(Collection<Target> targets, Map<String, ZoneSnapshot> live, TtlPolicy ttl,
+            boolean providerMove) {
+        List<RRsetChange> out = new ArrayList<>(lowerTtl(targets, live, ttl));
+        if (providerMove) out.addAll(lowerApexNs(live, targets, ttl));
+        return out;
+    }
+
     /** TTL a swapped RRset carries: the lowered one, or its own if that is lower still. */
     static long swapTtl(RRset now, TtlPolicy ttl) {
         return now == null ? ttl.lowered() : Math.min(now.ttl(), ttl.lowered());

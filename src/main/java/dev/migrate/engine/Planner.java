@@ -71,7 +71,7 @@ public final class Planner {
                 continue;
             }
             List<RRsetChange> changes = switch (p.action()) {
-                case LOWER_TTL -> PhaseChanges.lowerTtl(exp.targets(), sim, plan.ttl());
+                case LOWER_TTL -> PhaseChanges.lowerTtl(exp.targets(), sim, plan.ttl(), plan.move() != null);
                 case SWAP -> PhaseChanges.swap(stepTargets(plan, p, sim, errors), sim, plan.ttl());
                 case RESTORE_TTL -> PhaseChanges.restoreTtl(touched, sim, plan.ttl(), originals);
                 default -> List.of();

@@ -325,6 +325,8 @@ class ProviderMoveThroughCliLabTest {
             Cli.Run lower = apply(plan, "lower-ttl");
             assertThat(lower.code()).as(lower.all()).isZero();
             assertThat(servedTtl(lab.newProvider().dnsPort(), "www.shop.test.", Type.A)).isEqualTo(5);
+            // A move's lower-ttl lowers the old zone's apex NS too (60 s in this lab).
+            assertThat(servedTtl(lab.oldProvider().port(), "shop.test.", Type.NS)).isEqualTo(5);
 
             Cli.Run rollback = Cli.migrate("rollback", plan.toString(), "--restore-ttl", "now");
             assertThat(rollback.code()).as(rollback.all()).isZero();
@@ -338,6 +340,7 @@ class ProviderMoveThroughCliLabTest {
             assertThat(servedTtl(lab.oldProvider().port(), "www.shop.test.", Type.A)).isEqualTo(10);
             assertThat(served(lab.oldProvider().port(), "shop.test.", Type.NS))
                     .containsExactlyInAnyOrder("ns1.old-dns.test.", "ns2.old-dns.test.");
+            assertThat(servedTtl(lab.oldProvider().port(), "shop.test.", Type.NS)).isEqualTo(60);
         }
     }
 

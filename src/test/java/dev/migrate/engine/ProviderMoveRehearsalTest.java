@@ -83,15 +83,25 @@ class ProviderMoveRehearsalTest {
         String lower = "shop.example. A 3600 [\"203.0.113.10\"] -> 300 [\"203.0.113.10\"]";
         String swap = "shop.example. A 300 [\"203.0.113.10\"] -> 300 [\"198.51.100.10\"]";
         String restore = "shop.example. A 300 [\"198.51.100.10\"] -> 3600 [\"198.51.100.10\"]";
-        String pointAtNew = "shop.example. NS 86400 [\"ns1.old-dns.example.\",\"ns2.old-dns.example.\"] -> 86400"
+        // lower-ttl lowers the old provider's apex NS too (a move); the NS then points at the new set at the
+        // lowered TTL, and restore-ttl puts the TTL back up with the new set.
+        String lowerNs = "shop.example. NS 86400 [\"ns1.old-dns.example.\",\"ns2.old-dns.example.\"] -> 300"
+                + " [\"ns1.old-dns.example.\",\"ns2.old-dns.example.\"]";
+        String pointAtNew = "shop.example. NS 300 [\"ns1.old-dns.example.\",\"ns2.old-dns.example.\"] -> 300"
                 + " [\"ns1.new-dns.example.\",\"ns2.new-dns.example.\"]";
-        assertThat(old).containsExactly(lower, swap, pointAtNew, restore);
+        String restoreNs = "shop.example. NS 300 [\"ns1.new-dns.example.\",\"ns2.new-dns.example.\"] -> 86400"
+                + " [\"ns1.new-dns.example.\",\"ns2.new-dns.example.\"]";
+        assertThat(old).containsExactly(lower, lowerNs, swap, pointAtNew, restore, restoreNs);
         // The copy (every RRset but the SOA and the apex NS the new provider made), then the same changes as the old.
-        assertThat(neu).hasSize(6 + 3);
+        // The apex NS there names the new set; its TTL follows the old one's (Mirror).
+        String lowerNewNs = "shop.example. NS 86400 [\"ns1.new-dns.example.\",\"ns2.new-dns.example.\"] -> 300"
+                + " [\"ns1.new-dns.example.\",\"ns2.new-dns.example.\"]";
+        assertThat(neu).hasSize(6 + 5);
         assertThat(neu.subList(0, 6)).allMatch(c -> c.contains("absent -> "));
-        assertThat(neu.subList(6, 9)).containsExactly(lower, swap, restore);
+        assertThat(neu.subList(6, 11)).containsExactly(lower, lowerNewNs, swap, restore, restoreNs);
 
-        // The soak: parent NS TTL 172800 s + old NS TTL 86400 s + margin 10 % after the delegation was seen.
+        // The soak: parent NS TTL 172800 s + old NS TTL 86400 s (as the journal says it was before the lowering)
+        // + margin 10 % after the delegation was seen.
         Instant seen = Instant.parse(steps.get("delegated").get("at").asText());
         Duration soak = Duration.ofSeconds(172800 + 86400).plus(Duration.ofSeconds(25920));
         assertThat(Instant.parse(steps.get("soak").get("at").asText())).isEqualTo(seen.plus(soak));

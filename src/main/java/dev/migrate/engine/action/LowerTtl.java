@@ -38,13 +38,18 @@ final class LowerTtl implements PhaseAction {
         List<Target> targets = run.targets(live);
         long maxOrig = maxOriginalTtl(run, targets, live);
         run.started(false);
-        List<RRsetChange> changes = PhaseChanges.lowerTtl(targets, live, run.plan().ttl());
+        List<RRsetChange> changes = PhaseChanges.lowerTtl(targets, live, run.plan().ttl(), run.plan().move() != null);
         run.write(changes);
         Map<String, ZoneSnapshot> after = Planner.applyTo(live, changes);
         List<Expectation> expect = new ArrayList<>();
         for (Target t : targets) {
             RRset s = after.get(t.zone()).get(t.key());
             if (s != null) expect.add(new Expectation(t.zone(), t.key(), s));
+        }
+        for (RRsetChange c : changes) {
+            if (expect.stream().noneMatch(e -> e.zone().equals(c.zone()) && e.key().equals(c.key()))) {
+                expect.add(new Expectation(c.zone(), c.key(), c.after()));
+            }
         }
         PropagationCheck.Outcome out = run.awaitLive(after, expect);
         if (!out.live()) {
@@ -116,7 +121,7 @@ final class LowerTtl implements PhaseAction {
 
     @Override
     public PhaseOutcome preview(PhasePreview p) {
-        List<RRsetChange> changes = PhaseChanges.lowerTtl(p.targets(), p.simulated(), p.plan().ttl());
+        List<RRsetChange> changes = PhaseChanges.lowerTtl(p.targets(), p.simulated(), p.plan().ttl(), p.plan().move() != null);
         p.simulateLoweringConfirmed();
         return new PhaseOutcome.WouldRun("would lower " + changes.size() + " RRset(s) to TTL " + p.plan().ttl().lowered()
                 + " and wait until every server serves it", changes);
