@@ -189,7 +189,7 @@ public final class PlanLoader {
             StateLocation state = state(top);
             List<NotifySpec> notifications = notifications(top);
             MoveSpec move = move(top, propagation);
-            moveActions(top, move, phases, propagation);
+            moveActions(top, move, phases, propagation, ttl);
 
             if (!errors.isEmpty()) throw new PlanException(errors);
             return new Plan(file, name, cutover, provider, zones, ttl, changes, rewrites, phases, checks, propagation,
@@ -1213,9 +1213,9 @@ public final class PlanLoader {
          * zone exactly), delegate before await-delegation, await-delegation before release-old (the soak is
          * measured from it). Order is the timeline's: by offset, plan order breaking ties.
          */
-        void moveActions(MapNode top, MoveSpec move, List<PhaseSpec> phases, Propagation propagation) {
+        void moveActions(MapNode top, MoveSpec move, List<PhaseSpec> phases, Propagation propagation, TtlPolicy ttl) {
             boolean moving = top.get("move") != null;
-            List<PhaseSpec> ordered = inTimelineOrder(phases);
+            List<PhaseSpec> ordered = inTimelineOrder(phases, ttl);
             Map<Action, PhaseSpec> first = new HashMap<>();
             for (PhaseSpec p : ordered) first.putIfAbsent(p.action(), p);
             Map<Action, PhaseSpec> seen = new HashMap<>();
@@ -1269,11 +1269,17 @@ public final class PlanLoader {
             }
         }
 
-        /** Phases in the order the timeline runs them: by offset from T, plan order breaking ties. */
-        private List<PhaseSpec> inTimelineOrder(List<PhaseSpec> phases) {
-            List<PhaseSpec> out = new ArrayList<>(phases);
-            out.sort(java.util.Comparator.comparing(p -> p.at().fromCutover()));
-            return out;
+        /**
+         * Phases in the order the timeline runs them (a phase anchored on another after it, {@code ttl} at the
+         * lowered TTL); as listed when anchors are broken, which is reported on its own.
+         */
+        private List<PhaseSpec> inTimelineOrder(List<PhaseSpec> phases, TtlPolicy ttl) {
+            try {
+                return Timeline.inOrder(Instant.EPOCH, phases, ttl == null ? 0 : ttl.lowered()).stream()
+                        .map(ScheduledPhase::spec).toList();
+            } catch (IllegalArgumentException e) {
+                return phases;
+            }
         }
 
         List<String> addressList(Node n, String what) {

@@ -26,17 +26,27 @@ public record Timeline(Instant cutover, List<ScheduledPhase> phases, long lowere
 
     public static Timeline of(Plan plan) {
         long ttl = plan.ttl() == null ? 0 : plan.ttl().lowered();
+        return new Timeline(plan.cutover(), inOrder(plan.cutover(), plan.phases(), ttl), ttl);
+    }
+
+    /**
+     * These phases with their planned instants, in the order they run (the plan loader checks the order of
+     * the move actions with it).
+     *
+     * @throws IllegalArgumentException when anchors name an unknown phase or form a cycle
+     */
+    public static List<ScheduledPhase> inOrder(Instant cutover, List<PhaseSpec> phases, long loweredTtl) {
         Map<String, PhaseSpec> byId = new HashMap<>();
-        for (PhaseSpec p : plan.phases()) byId.put(p.id(), p);
+        for (PhaseSpec p : phases) byId.put(p.id(), p);
         Map<String, Instant> planned = new HashMap<>();
         Map<String, Integer> depth = new HashMap<>();
-        for (PhaseSpec p : plan.phases()) plan(p, byId, planned, depth, ttl, plan.cutover(), 0);
-        List<PhaseSpec> ordered = new ArrayList<>(plan.phases());
+        for (PhaseSpec p : phases) plan(p, byId, planned, depth, loweredTtl, cutover, 0);
+        List<PhaseSpec> ordered = new ArrayList<>(phases);
         // Stable: an anchor comes before the phases anchored on it even at one instant, then plan order.
         ordered.sort(Comparator.comparing((PhaseSpec p) -> planned.get(p.id())).thenComparing(p -> depth.get(p.id())));
         List<ScheduledPhase> out = new ArrayList<>();
         for (PhaseSpec p : ordered) out.add(new ScheduledPhase(p, planned.get(p.id())));
-        return new Timeline(plan.cutover(), List.copyOf(out), ttl);
+        return List.copyOf(out);
     }
 
     private static Instant plan(PhaseSpec p, Map<String, PhaseSpec> byId, Map<String, Instant> planned,
