@@ -101,6 +101,24 @@ public record Timeline(Instant cutover, List<ScheduledPhase> phases, long lowere
         return finishedAt.apply(at.anchor()).map(f -> f.plus(at.span(loweredTtl)));
     }
 
+    /**
+     * When a phase is expected to be due: {@link #dueAt} once the phase it counts from has finished; before that,
+     * that phase's own expected instant plus the offset (a phase counted from T: its planned instant). What
+     * {@code status} and {@code plan} show for a phase that has not run.
+     */
+    public Instant expectedAt(ScheduledPhase p, Function<String, Optional<Instant>> finishedAt) {
+        return expectedAt(p, finishedAt, 0);
+    }
+
+    private Instant expectedAt(ScheduledPhase p, Function<String, Optional<Instant>> finishedAt, int level) {
+        Offset at = p.spec().at();
+        Optional<ScheduledPhase> anchor = at.onCutover() ? Optional.empty() : phase(at.anchor());
+        // The loader refuses cycles; the bound keeps a hand-made timeline from looping.
+        if (anchor.isEmpty() || level > phases.size()) return p.at();
+        Instant base = finishedAt.apply(at.anchor()).orElseGet(() -> expectedAt(anchor.get(), finishedAt, level + 1));
+        return base.plus(at.span(loweredTtl));
+    }
+
     /** The swap a confirm phase confirms: the one it names with {@code swap:}, else the last swap before it. */
     public Optional<ScheduledPhase> swapConfirmedBy(ScheduledPhase confirm) {
         String named = confirm.spec().swap();
