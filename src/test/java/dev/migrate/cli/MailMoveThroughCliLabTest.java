@@ -217,7 +217,7 @@ class MailMoveThroughCliLabTest {
 
     /** Each step a rollback may start from, with the instant just after it ran. */
     @ParameterizedTest(name = "rollback after {0}")
-    @ValueSource(strings = {"lower-ttl", "hold", "hold-live", "verify-new", "open", "open-live"})
+    @ValueSource(strings = {"lower-ttl", "hold", "hold-live", "verify-new", "open", "open-live", "restore-ttl"})
     void aRollbackFromAnyStepKeepsTheLoweredTtlEverywhereConfirmsAndRestoresTheTtlWhenDue(String after) throws Exception {
         try (Lab lab = new Lab()) {
             Instant at = runUpTo(lab, after);
@@ -252,9 +252,10 @@ class MailMoveThroughCliLabTest {
 
     /** Runs the plan up to and including {@code phase}; returns the instant that phase ran at. */
     static Instant runUpTo(Lab lab, String phase) throws Exception {
-        List<String> order = List.of("lower-ttl", "verify", "hold", "hold-live", "verify-new", "open", "open-live");
+        List<String> order = List.of("lower-ttl", "verify", "hold", "hold-live", "verify-new", "open", "open-live",
+                "restore-ttl");
         List<Instant> at = List.of(T.minusSeconds(72 * 3600), T.minusSeconds(24 * 3600), T, HOLD_LIVE, OPEN_PLANNED,
-                OPEN_SAFE, OPEN_SAFE.plusSeconds(60));
+                OPEN_SAFE, OPEN_SAFE.plusSeconds(60), T.plusSeconds(5 * 86400));
         lab.ok("approve", T.minusSeconds(72 * 3600), "open", "--by", "mailbox-copier");
         for (int i = 0; i <= order.indexOf(phase); i++) {
             Cli.Run r = lab.migrate("apply", at.get(i), "--phase", order.get(i));
