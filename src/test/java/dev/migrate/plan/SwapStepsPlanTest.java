@@ -141,15 +141,21 @@ class SwapStepsPlanTest {
 
     @Test
     void aFromWrittenInAnotherFormThanThePreviousTosDataIsTheSameData() throws Exception {
-        // Record data is normalised when the plan loads: case, a relative target and the order do not make it other data.
+        // Record data is normalised when the plan loads: a relative target and the order do not make it other data.
         Plan p = load(HEAD + """
                 phases:
                   - { id: both, at: T, action: swap,
                       changes: [ { zone: example.org, name: www, type: A, from: [203.0.113.10], to: [203.0.113.10, 198.51.100.20] } ] }
                   - { id: new, at: both+1h, action: swap,
                       changes: [ { zone: example.org, name: www, type: A, from: [198.51.100.20, 203.0.113.10], to: [198.51.100.20] } ] }
+                  - { id: hold, at: T, action: swap,
+                      changes: [ { zone: example.org, name: "@", type: MX, to: ["10 hold"] } ] }
+                  - { id: open, at: hold+1h, action: swap,
+                      changes: [ { zone: example.org, name: "@", type: MX, from: ["10 hold.example.org."], to: ["10 mx2"] } ] }
+                  - { id: back, at: open+1h, action: swap,
+                      changes: [ { zone: example.org, name: "@", type: MX, from: ["10 mx2.example.org."], to: ["10 mail.example.org."] } ] }
                 """);
-        assertThat(p.steps()).hasSize(2);
+        assertThat(p.steps()).hasSize(5);
     }
 
     @Test
