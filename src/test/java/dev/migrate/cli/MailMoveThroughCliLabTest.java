@@ -9,6 +9,7 @@ import dev.migrate.lab.TsigKey;
 import dev.migrate.lab.UnboundServer;
 import dev.migrate.testing.Cli;
 import dev.migrate.testing.Dig;
+import dev.migrate.testing.LabPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -62,17 +63,11 @@ class MailMoveThroughCliLabTest {
         final Path plan;
 
         Lab() throws Exception {
-            Files.writeString(dir.resolve("key.secret"), key.secret() + "\n");
             plan = dir.resolve("mail.yaml");
             Files.writeString(plan, """
                     name: mail-lab
                     cutover: %s
-                    provider:
-                      type: rfc2136
-                      server: "127.0.0.1:%d"
-                      tsig: { name: %s, algorithm: %s, secretFile: key.secret }
-                      read: axfr
-                      timeout: 2s
+                    """.formatted(T) + LabPlan.rfc2136(dir, primary.port(), key) + """
                     zones: [example.test]
                     ttl: { lowered: 300, restore: original }
                     nameservers: ["127.0.0.1:%d", "127.0.0.1:%d"]
@@ -93,8 +88,7 @@ class MailMoveThroughCliLabTest {
                           changes: [ { name: "@", type: MX, from: ["10 hold.example.test."], to: ["10 mx2.example.test."] } ] }
                       - { id: open-live,  at: open+1m, action: confirm, timeout: 10s }
                       - { id: restore-ttl, at: T+5d, action: restore-ttl }
-                    """.formatted(T, primary.port(), key.name(), key.algorithm(), primary.port(), secondaryPort, holdPort,
-                    holdPort, mx2.port(), mx2.port()));
+                    """.formatted(primary.port(), secondaryPort, holdPort, holdPort, mx2.port(), mx2.port()));
         }
 
         Cli.Run migrate(String command, Instant now, String... more) {

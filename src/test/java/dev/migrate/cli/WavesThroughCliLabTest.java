@@ -8,6 +8,7 @@ import dev.migrate.lab.Ports;
 import dev.migrate.lab.TsigKey;
 import dev.migrate.testing.Cli;
 import dev.migrate.testing.Dig;
+import dev.migrate.testing.LabPlan;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -70,17 +71,11 @@ class WavesThroughCliLabTest {
             BindServer.Builder s = BindServer.builder().port(secondaryPort).key(key);
             for (String z : ZONES) s.addSecondaryZone(z, z.equals(frozen) ? pathOfTheFrozenZone.getPort() : primary.port(), key, null);
             secondary = s.start();
-            Files.writeString(dir.resolve("key.secret"), key.secret() + "\n");
             plan = dir.resolve("waves.yaml");
             Files.writeString(plan, """
                     name: waves-lab
                     cutover: %s
-                    provider:
-                      type: rfc2136
-                      server: "127.0.0.1:%d"
-                      tsig: { name: %s, algorithm: %s, secretFile: key.secret }
-                      read: axfr
-                      timeout: 2s
+                    """.formatted(T) + LabPlan.rfc2136(dir, primary.port(), key) + """
                     zones: [%s]
                     ttl: { lowered: 300, restore: original }
                     rewrite:
@@ -96,7 +91,7 @@ class WavesThroughCliLabTest {
                       - { id: the-rest,      at: wave-2-live+1h, action: swap, zones: rest }
                       - { id: the-rest-live, at: the-rest+1m, action: confirm, timeout: 10s }
                       - { id: restore-ttl,   at: T+5d, action: restore-ttl }
-                    """.formatted(T, primary.port(), key.name(), key.algorithm(), String.join(", ", ZONES), OLD, NEW,
+                    """.formatted(String.join(", ", ZONES), OLD, NEW,
                     primary.port(), secondaryPort, String.join(", ", CANARY), String.join(", ", WAVE_2)));
         }
 
