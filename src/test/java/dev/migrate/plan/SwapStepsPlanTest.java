@@ -203,6 +203,18 @@ class SwapStepsPlanTest {
     }
 
     @Test
+    void aConfirmMayNotRunBeforeTheSwapItNames() {
+        // It would confirm nothing, and a later step on the same records would count from it.
+        onlyError(HEAD + """
+                changes:
+                  - { zone: example.org, name: www, type: A, to: [198.51.100.20] }
+                phases:
+                  - { id: live,   at: T-1m, action: confirm, swap: swap }
+                  - { id: swap,   at: T,    action: swap }
+                """, 9, 52, "'live' runs before swap 'swap', which it confirms", "after it");
+    }
+
+    @Test
     void swapBelongsToConfirmOnly() {
         onlyError(HEAD + """
                 phases:
