@@ -30,7 +30,7 @@ class CommandLineTest {
         Cli.Run r = Cli.migrate("aply", "plans/example.yaml");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).startsWith("migrate: unknown command 'aply'; commands are plan, rehearse, apply, rollback, status,"
-                + " approve, check, providers, init, schema, generate-completion, help (did you mean 'apply'?)")
+                + " approve, log, check, providers, init, schema, state, generate-completion, help (did you mean 'apply'?)")
                 .contains("Try 'migrate --help'.")
                 .doesNotContain("complete-phases").doesNotContain("Unmatched argument");
         assertThat(Cli.migrate("frobnicate").err()).contains("unknown command 'frobnicate'; commands are plan,")

@@ -35,6 +35,21 @@ public final class Dig {
         return ask(port, name, type, false);
     }
 
+    /**
+     * An authoritative server's answer once it satisfies {@code wanted}, asking every 100 ms for at most
+     * {@code within} (a secondary transfers a change some moments after the NOTIFY); the last answer otherwise.
+     */
+    public static Answer authoritative(int port, String name, String type, java.util.function.Predicate<Answer> wanted,
+            Duration within) throws IOException, InterruptedException {
+        long until = System.nanoTime() + within.toNanos();
+        Answer a = authoritative(port, name, type);
+        while (!wanted.test(a) && System.nanoTime() < until) {
+            Thread.sleep(100);
+            a = authoritative(port, name, type);
+        }
+        return a;
+    }
+
     /** A resolver's answer (RD=1), as a stub resolver of a client would ask it. */
     public static Answer recursive(int port, String name, String type) throws IOException {
         return ask(port, name, type, true);
