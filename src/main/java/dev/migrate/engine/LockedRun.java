@@ -79,7 +79,12 @@ final class LockedRun implements AutoCloseable {
     PhaseResult runPhase(ScheduledPhase p, Engine.Options o, boolean named) throws IOException {
         if (p.spec().approvalRequired()) {
             Optional<String> missing = parts.approvalMissing(ledger.state(), p.id());
-            if (missing.isPresent()) return new PhaseResult(p.id(), p.action(), new PhaseOutcome.Blocked(missing.get()));
+            if (missing.isPresent()) {
+                // Told like any other end of a phase: the webhooks hear once that it waits for its approval.
+                PhaseResult blocked = new PhaseResult(p.id(), p.action(), new PhaseOutcome.Blocked(missing.get()));
+                listener().event(new EngineEvent.PhaseEnded(blocked));
+                return blocked;
+            }
         }
         PhaseRun run = new PhaseRun(p, parts.plan(), parts.timeline(), ledger, live, writer, parts.probes(), listener(),
                 parts.clock(), o, named, this::revertCheck, routes()).moving(moving);
