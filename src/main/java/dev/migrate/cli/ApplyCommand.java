@@ -56,7 +56,9 @@ public final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Run the swap before its earliest safe instant. Loud, and journaled.")
     boolean force;
 
-    @Option(names = "--restart", description = "After a rollback: keep the old journal aside and start the timeline again.")
+    @Option(names = "--restart", description = "After a rollback: retry from the first undone swap, without a new"
+            + " lowering while the lowered TTLs are still in force; once they were restored, keep the old journal aside"
+            + " and start the timeline again from its first phase.")
     boolean restart;
 
     @Option(names = "--original-ttl", paramLabel = "SECONDS", description = "The TTL the records had before a lowering"

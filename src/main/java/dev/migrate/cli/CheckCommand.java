@@ -129,7 +129,7 @@ public final class CheckCommand implements Callable<Integer> {
             if (watched.add(t.zone() + " " + t.key())) expected.add(new Expectation(t.zone(), t.key(), z == null ? null : z.get(t.key())));
         }
         // After a rewrite swap the old address is gone from the zones: the journal still knows what moved.
-        for (PhaseChanges.ZonedKey k : JournalFacts.lastWritten(journal(p, clock)).keySet()) {
+        for (PhaseChanges.ZonedKey k : JournalFacts.touched(journal(p, clock))) { // in the order they were written
             ZoneSnapshot z = live.get(k.zone());
             if (z != null && watched.add(k.zone() + " " + k.key())) expected.add(new Expectation(k.zone(), k.key(), z.get(k.key())));
         }

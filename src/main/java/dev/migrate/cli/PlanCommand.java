@@ -11,6 +11,7 @@ import dev.migrate.engine.Workspace;
 import dev.migrate.plan.Offset;
 import dev.migrate.plan.Plan;
 import dev.migrate.plan.ScheduledPhase;
+import dev.migrate.state.PhaseState;
 import dev.migrate.provider.Providers;
 import dev.migrate.support.Durations;
 import java.io.PrintWriter;
@@ -81,6 +82,13 @@ public final class PlanCommand implements Callable<Integer> {
             o.put("at", s.at().toString());
             o.put("offset", s.spec().at().text());
             o.put("estimated", p.timeline().estimated(s));
+            // What the journal says: done (when), or when it is due now that the phases before it really ran.
+            Preview.Mark m = p.mark(s.id());
+            o.put("state", m.state().word());
+            if (m.finishedAt() != null) o.put("finishedAt", m.finishedAt().toString());
+            o.put("expectedAt", m.expectedAt().toString()); // anchored: from what really finished
+            if (m.dueAt() == null) o.putNull("dueAt");
+            else o.put("dueAt", m.dueAt().toString());
         }
         ObjectNode ch = root.putObject("changes");
         p.changesByPhase().forEach((id, list) -> {
@@ -108,12 +116,28 @@ public final class PlanCommand implements Callable<Integer> {
         out.println("Cutover T = " + plan.cutover() + " (" + Durations.relative(plan.cutover(), p.now()) + "); now " + p.now());
         out.println();
         out.println("Timeline");
+        int idWidth = 14;
+        int offsetWidth = 8;
+        for (ScheduledPhase s : p.timeline().phases()) {
+            idWidth = Math.max(idWidth, s.id().length());
+            offsetWidth = Math.max(offsetWidth, s.spec().at().text().length());
+        }
+        String row = "  %-" + idWidth + "s %-12s %-" + offsetWidth + "s %s%s%s%n";
         boolean estimates = false;
         for (ScheduledPhase s : p.timeline().phases()) {
-            boolean estimated = p.timeline().estimated(s);
+            Preview.Mark m = p.mark(s.id());
+            boolean estimated = m.finishedAt() == null && p.timeline().estimated(s);
             estimates |= estimated;
-            out.printf("  %-14s %-12s %-8s %s  %s%s%s%n", s.id(), s.action().word(), s.spec().at().text(), s.at(),
-                    Durations.relative(s.at(), p.now()), estimated ? "  (estimate*)" : "",
+            String when;
+            if (m.finishedAt() != null) {
+                when = m.state().word() + " " + m.finishedAt(); // done, or rolled-back: what the journal says
+            } else {
+                // Due at its anchor's actual finish plus its offset once that phase ran; else expected from it.
+                Instant at = m.expectedAt();
+                when = at + "  " + Durations.relative(at, p.now())
+                        + (m.state() == PhaseState.PENDING || m.state() == PhaseState.DUE ? "" : "  " + m.state().word());
+            }
+            out.printf(row, s.id(), s.action().word(), s.spec().at().text(), when, estimated ? "  (estimate*)" : "",
                     s.spec().approvalRequired() ? "  (approval required)" : "");
         }
         if (estimates) {
@@ -148,9 +172,12 @@ public final class PlanCommand implements Callable<Integer> {
         Colour colour = Colour.of(spec);
         if (s.swap() != null) {
             boolean safe = !neverLowered && (s.earliestSafeSwap() == null || !s.swap().isBefore(s.earliestSafeSwap()));
-            String verdict = safe ? colour.good("safe") + (s.earliestSafeSwap() == null ? ""
-                    : ", " + Durations.human(java.time.Duration.between(s.earliestSafeSwap(), s.swap())) + " to spare")
-                    : colour.failed("UNSAFE");
+            // Time to spare from now: once the earliest safe swap has passed, how long until the swap is due.
+            Instant from = s.earliestSafeSwap() == null || s.earliestSafeSwap().isBefore(p.now()) ? p.now() : s.earliestSafeSwap();
+            String spare = s.earliestSafeSwap() == null ? ""
+                    : s.swap().isAfter(from) ? ", " + Durations.human(java.time.Duration.between(from, s.swap())) + " to spare"
+                    : ", due now";
+            String verdict = safe ? colour.good("safe") + spare : colour.failed("UNSAFE");
             out.println("  swap                  " + s.swap() + " (" + verdict + ")");
         }
         if (!s.warnings().isEmpty()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.migrate.engine.Engine;
 import dev.migrate.engine.PhaseStatus;
 import dev.migrate.engine.Status;
+import dev.migrate.plan.Action;
 import dev.migrate.provider.Providers;
 import dev.migrate.support.Durations;
 import java.io.PrintWriter;
@@ -88,12 +89,17 @@ public final class StatusCommand implements Callable<Integer> {
         out.println("Plan " + s.plan() + "; now " + s.now());
         for (PhaseStatus p : s.phases()) {
             String when = p.finishedAt() != null ? "finished " + p.finishedAt()
-                    : p.startedAt() != null ? "started " + p.startedAt() : "at " + p.at() + " (" + Durations.relative(p.at(), s.now()) + ")";
+                    : p.startedAt() != null ? "started " + p.startedAt() : "at " + p.at() + " (" + Durations.relative(p.at(), s.now())
+                    + (p.expected() ? ", expected: counted from a phase that has not run" : "") + ")";
             out.printf("  %-14s %-12s %s %s%s%n", p.id(), p.action().word(), colour.state(p.state().word(), 12), when,
                     p.detail() == null ? "" : "  " + p.detail());
         }
         if (s.nextPhase() != null) out.println("next: " + s.nextPhase() + " at " + s.nextAt() + " (" + Durations.relative(s.nextAt(), s.now()) + ")");
-        out.println("earliest safe swap: " + (s.earliestSafeSwap() == null ? "known once lower-ttl is confirmed" : s.earliestSafeSwap()));
+        boolean lowers = s.phases().stream().anyMatch(p -> p.action() == Action.LOWER_TTL);
+        boolean swaps = s.phases().stream().anyMatch(p -> p.action() == Action.SWAP);
+        if (s.earliestSafeSwap() != null) out.println("earliest safe swap: " + s.earliestSafeSwap());
+        else if (lowers) out.println("earliest safe swap: known once lower-ttl is confirmed");
+        else if (swaps) out.println("earliest safe swap: at its time (the plan lowers no TTLs first)");
         s.notes().forEach(out::println);
     }
 }

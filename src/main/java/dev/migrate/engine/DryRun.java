@@ -65,6 +65,7 @@ final class DryRun {
                 return new RunReport(results, out.verdict(), p.id(), p.at(), notes);
             }
             preview.advance(Planner.applyTo(preview.simulated(), out.changes()));
+            preview.pretendRan(p.id());
             progress = progress.with(p.id(), now);
             if (o.onlyPhase() != null) break;
         }

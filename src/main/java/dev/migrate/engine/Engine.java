@@ -204,14 +204,16 @@ public final class Engine {
         List<PhaseStatus> rows = new ArrayList<>();
         for (ScheduledPhase p : timeline.phases()) {
             Optional<JournalState.PhaseRecord> r = st.phase(p.id());
-            PhaseState s = Scheduler.stateOf(p, r, progress, now);
+            Optional<Instant> due = timeline.dueAt(p, progress::finished, progress::soak); // anchored: from what really finished
+            PhaseState s = Scheduler.stateOf(p, r, progress, now, due);
             String detail = s == PhaseState.FAILED ? r.get().failure() : null;
             boolean waiting = s == PhaseState.PENDING || s == PhaseState.DUE;
             if (waiting && p.spec().approvalRequired() && parts.approvalMissing(st, p.id()).isPresent()) {
                 detail = "needs approval: migrate approve " + parts.plan().file() + " " + p.id();
             }
-            rows.add(new PhaseStatus(p.id(), p.action(), p.at(), s, r.map(JournalState.PhaseRecord::startedAt).orElse(null),
-                    r.map(JournalState.PhaseRecord::finishedAt).orElse(null), detail));
+            rows.add(new PhaseStatus(p.id(), p.action(), due.orElseGet(() -> timeline.expectedAt(p, progress::finished, progress::soak)), s,
+                    r.map(JournalState.PhaseRecord::startedAt).orElse(null),
+                    r.map(JournalState.PhaseRecord::finishedAt).orElse(null), detail, due.isEmpty()));
         }
         Optional<Scheduler.Next> next = Scheduler.next(timeline, progress);
         List<String> notes = new ArrayList<>();

@@ -93,9 +93,10 @@ final class LockedRun implements AutoCloseable {
         if (p.spec().approvalRequired()) {
             Optional<String> missing = parts.approvalMissing(ledger.state(), p.id());
             if (missing.isPresent()) {
-                PhaseResult waiting = new PhaseResult(p.id(), p.action(), new PhaseOutcome.Blocked(missing.get()));
-                listener().event(new EngineEvent.PhaseEnded(waiting));
-                return waiting;
+                // Told like any other end of a phase: the webhooks hear once that it waits for its approval.
+                PhaseResult blocked = new PhaseResult(p.id(), p.action(), new PhaseOutcome.Blocked(missing.get()));
+                listener().event(new EngineEvent.PhaseEnded(blocked));
+                return blocked;
             }
         }
         PhaseRun run = new PhaseRun(p, parts.plan(), parts.timeline(), ledger, live, writer, parts.probes(), listener(),

@@ -103,4 +103,16 @@ public final class PhasePreview {
         simulatedLoweringAt = now;
     }
 
+    /** The phases this dry run pretended ran (now). */
+    private final java.util.Set<String> pretended = new java.util.HashSet<>();
+
+    void pretendRan(String phase) {
+        pretended.add(phase);
+    }
+
+    /** True when this dry run pretended {@code phase} ran (now): a confirm pretended so confirmed its swap now. */
+    public boolean pretendedRan(String phase) {
+        return pretended.contains(phase);
+    }
+
 }

@@ -47,7 +47,10 @@ public final class Planner {
     public static Preview preview(Plan plan, Map<String, ZoneSnapshot> live, Capabilities caps, Instant now,
             JournalState journal) {
         Timeline timeline = Timeline.of(plan);
-        Targets.Steps steps = Targets.steps(plan, timeline, live);
+        Scheduler.Progress progress = Scheduler.Progress.of(timeline, journal);
+        // A phase that ran and that no rollback took back: the live zones hold what it wrote.
+        java.util.function.Predicate<String> ran = id -> progress.isDone(id) && !progress.rolledBack().contains(id);
+        Targets.Steps steps = Targets.steps(plan, timeline, live, ran);
         Targets.Expansion exp = steps.all();
         List<String> errors = new ArrayList<>(exp.errors());
         List<String> warnings = new ArrayList<>(exp.warnings());
@@ -57,9 +60,10 @@ public final class Planner {
         Map<ZonedKey, Long> originals = new HashMap<>(JournalFacts.originalTtls(timeline, journal));
         Set<ZonedKey> touched = new LinkedHashSet<>(JournalFacts.touched(journal));
         List<Target> watched = new ArrayList<>(exp.targets());
+        List<String> drift = new ArrayList<>();
         for (ScheduledPhase p : timeline.phases()) {
             if (!p.action().changesDns()) continue;
-            if (journal.isDone(p.id())) {
+            if (ran.test(p.id())) {
                 List<RRsetChange> done = journal.inPlace(p.id());
                 byPhase.put(p.id(), done);
                 for (RRsetChange c : done) {
@@ -72,7 +76,16 @@ public final class Planner {
             }
             List<RRsetChange> changes = switch (p.action()) {
                 case LOWER_TTL -> PhaseChanges.lowerTtl(exp.targets(), sim, plan.ttl(), plan.move() != null);
-                case SWAP -> PhaseChanges.swap(stepTargets(plan, p, sim, errors), sim, plan.ttl());
+                case SWAP -> {
+                    // Each step from the zones as the steps before it leave them: its 'from' is checked there.
+                    List<Target> step = stepTargets(plan, p, sim, errors);
+                    String who = timeline.all(Action.SWAP).size() > 1 ? "step " + p.id() : "the swap";
+                    for (String d : PhaseChanges.drift(step, sim)) drift.add(d + " (" + who + " will refuse until this is resolved)");
+                    List<RRsetChange> swapped = PhaseChanges.swap(step, sim, plan.ttl());
+                    // What the zones must never hold (the swap asks the same ZoneRules again on the live data).
+                    for (String b : PhaseChanges.breaks(sim, swapped)) if (!errors.contains(b)) errors.add(b);
+                    yield swapped;
+                }
                 case RESTORE_TTL -> PhaseChanges.restoreTtl(touched, sim, plan.ttl(), originals);
                 default -> List.of();
             };
@@ -86,8 +99,23 @@ public final class Planner {
         }
 
         warnings.addAll(RecordWarnings.of(plan, exp.targets(), live, sim));
-        SafetyReport safety = safety(plan, timeline, exp.targets(), live, caps, errors, warnings, journal, now);
-        return new Preview(plan, now, timeline, watched, byPhase, safety);
+        for (String d : drift) warnings.add("drift: " + d);
+        SafetyReport safety = safety(plan, timeline, exp.targets(), live, caps, errors, warnings, journal, ran, now);
+        return new Preview(plan, now, timeline, watched, byPhase, safety, marks(timeline, journal, progress, now));
+    }
+
+    /** Each phase as the journal has it: its state, when it finished, when it is due (see {@link Preview.Mark}). */
+    private static Map<String, Preview.Mark> marks(Timeline timeline, JournalState journal, Scheduler.Progress progress,
+            Instant now) {
+        Map<String, Preview.Mark> out = new LinkedHashMap<>();
+        for (ScheduledPhase p : timeline.phases()) {
+            Optional<JournalState.PhaseRecord> r = journal.phase(p.id());
+            Optional<Instant> due = timeline.dueAt(p, progress::finished, progress::soak);
+            out.put(p.id(), new Preview.Mark(Scheduler.stateOf(p, r, progress, now, due),
+                    r.filter(JournalState.PhaseRecord::done).map(JournalState.PhaseRecord::finishedAt).orElse(null),
+                    due.orElse(null), timeline.expectedAt(p, progress::finished, progress::soak)));
+        }
+        return out;
     }
 
     private static List<Target> stepTargets(Plan plan, ScheduledPhase p, Map<String, ZoneSnapshot> sim, List<String> errors) {
@@ -102,7 +130,8 @@ public final class Planner {
      * A swap step on RRsets an earlier step changed waits for that step's confirm + the lowered TTL + margin;
      * a step planned before that runs late (apply holds it), which the plan should say.
      */
-    private static void laterSteps(Plan plan, Timeline timeline, JournalState journal, List<String> warnings) {
+    private static void laterSteps(Plan plan, Timeline timeline, java.util.function.Predicate<String> ran,
+            List<String> warnings) {
         Map<ZonedKey, ScheduledPhase> lastSwap = new HashMap<>();
         Duration margin = plan.ttl().marginFor(plan.ttl().lowered());
         for (ScheduledPhase p : timeline.all(Action.SWAP)) {
@@ -111,7 +140,7 @@ public final class Planner {
                     new dev.migrate.dns.RRsetKey(c.name(), c.type())))));
             for (ZonedKey k : keys) {
                 ScheduledPhase before = lastSwap.get(k);
-                if (before == null || journal.isDone(p.id())) continue;
+                if (before == null || ran.test(p.id())) continue;
                 Optional<ScheduledPhase> confirm = timeline.confirmOf(before);
                 Instant safe = confirm.map(ScheduledPhase::at).orElse(before.at()).plus(timeline.ttl()).plus(margin);
                 if (p.at().isBefore(safe)) {
@@ -155,13 +184,15 @@ public final class Planner {
 
     private static SafetyReport safety(Plan plan, Timeline timeline, List<Target> targets,
             Map<String, ZoneSnapshot> live, Capabilities caps, List<String> errors, List<String> warnings,
-            JournalState journal, Instant at) {
-        // Once lower-ttl ran, the live TTLs are the lowered ones: the originals are the journal's.
-        dev.migrate.state.Entry.SafeSwap lowered0 = JournalFacts.lowering(timeline, journal);
+            JournalState journal, java.util.function.Predicate<String> ran, Instant at) {
+        // Once lower-ttl ran, the live TTLs are the lowered ones: the originals are the journal's (until the TTLs
+        // are back up, when the live ones are the originals again).
+        dev.migrate.state.Entry.SafeSwap lowered0 = JournalFacts.loweringInForce(timeline, journal)
+                ? JournalFacts.lowering(timeline, journal) : null;
         long maxOrig = lowered0 != null ? lowered0.maxOriginalTtl() : maxOriginalTtl(targets, live);
         Duration margin = plan.ttl().marginFor(maxOrig);
         Optional<ScheduledPhase> lower = timeline.first(Action.LOWER_TTL);
-        Optional<ScheduledPhase> swap = timeline.all(Action.SWAP).stream().filter(p -> !journal.isDone(p.id())).findFirst();
+        Optional<ScheduledPhase> swap = timeline.all(Action.SWAP).stream().filter(p -> !ran.test(p.id())).findFirst();
         Optional<ScheduledPhase> confirm = timeline.first(Action.CONFIRM);
         Optional<ScheduledPhase> restore = timeline.first(Action.RESTORE_TTL);
         long lowered = plan.ttl().lowered();
@@ -171,7 +202,7 @@ public final class Planner {
             earliest = lowered0.earliestSafeSwap();
         } else if (lower.isPresent()) {
             earliest = Safety.earliestSafeSwap(lower.get().at(), maxOrig, margin);
-            if (lower.get().at().isBefore(at)) {
+            if (lower.get().at().isBefore(at) && !ran.test(lower.get().id())) {
                 // Overdue and not run: from now, the swap cannot be safe before this, whatever the schedule says.
                 warnings.add("lower-ttl was due at " + lower.get().at() + " and has not run: run it now; the swap is"
                         + " then safe at the soonest at " + Safety.earliestSafeSwap(at, maxOrig, margin));
@@ -187,7 +218,7 @@ public final class Planner {
                     + "): move lower-ttl to " + lower.get().spec().at().text() + " minus at least "
                     + Durations.human(Duration.between(swap.get().at(), earliest)) + ", or the cutover later");
         }
-        laterSteps(plan, timeline, journal, warnings);
+        laterSteps(plan, timeline, ran, warnings);
         if (lower.isPresent() && swap.isPresent() && lower.get().at().equals(swap.get().at())) {
             warnings.add("lower-ttl and swap run at the same instant: never lower a TTL and change the data in"
                     + " the same step (caches still hold the old TTL)");
@@ -238,20 +269,6 @@ public final class Planner {
                     warnings.add(t.zone() + " is signed (DNSKEY present): an NS change with different keys breaks DNSSEC validation");
                 }
             }
-        }
-        // What the zones must never hold once every target has its new data (the engine asks the same
-        // ZoneRules again on the live data before each write).
-        Map<String, List<RRsetChange>> planned = new LinkedHashMap<>();
-        for (Target t : targets) {
-            RRset now = live.get(t.zone()).get(t.key());
-            RRset after = t.to().isEmpty() ? null : new RRset(t.key().name(), t.key().type(), lowered, t.to());
-            if (now != null || after != null) {
-                planned.computeIfAbsent(t.zone(), z -> new ArrayList<>()).add(new RRsetChange(t.zone(), t.key(), now, after));
-            }
-        }
-        planned.forEach((zone, cs) -> ZoneRules.check(live.get(zone), cs).forEach(v -> errors.add(v.toString())));
-        for (String d : PhaseChanges.drift(targets, live)) {
-            warnings.add("drift: " + d + " (the swap will refuse until this is resolved)");
         }
         Instant swapAt = swap.map(ScheduledPhase::at).orElse(null);
         return new SafetyReport(maxOrig, margin, earliest, swapAt, List.copyOf(errors), List.copyOf(warnings));

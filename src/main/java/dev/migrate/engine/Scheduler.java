@@ -191,8 +191,17 @@ public final class Scheduler {
         return timeline.phases().stream().filter(p -> !progress.isDone(p.id())).findFirst();
     }
 
-    /** A phase's state as {@code migrate status} shows it. */
+    /** A phase's state as {@code migrate status} shows it, due at its planned instant. */
     public static PhaseState stateOf(ScheduledPhase p, Optional<JournalState.PhaseRecord> r, Progress progress, Instant now) {
+        return stateOf(p, r, progress, now, Optional.of(p.at()));
+    }
+
+    /**
+     * A phase's state, due at {@code due} ({@link Timeline#dueAt}: empty while the phase it counts from has not
+     * finished, so it is pending whatever its planned instant).
+     */
+    public static PhaseState stateOf(ScheduledPhase p, Optional<JournalState.PhaseRecord> r, Progress progress, Instant now,
+            Optional<Instant> due) {
         boolean stopped = progress.rolledBackAt() != null;
         if (r.isPresent() && r.get().done()) {
             return stopped && progress.rolledBack().contains(p.id()) ? PhaseState.ROLLED_BACK : PhaseState.DONE;
@@ -200,6 +209,6 @@ public final class Scheduler {
         if (stopped) return PhaseState.SKIPPED;
         if (r.isPresent() && r.get().failedAt() != null) return PhaseState.FAILED;
         if (r.isPresent()) return PhaseState.RUNNING;
-        return now.isBefore(p.at()) ? PhaseState.PENDING : PhaseState.DUE;
+        return due.isEmpty() || now.isBefore(due.get()) ? PhaseState.PENDING : PhaseState.DUE;
     }
 }

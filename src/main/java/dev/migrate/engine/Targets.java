@@ -36,6 +36,16 @@ public final class Targets {
      * would leave them (a step's before-image is the previous step's after-image), and their union.
      */
     public static Steps steps(Plan plan, Timeline timeline, Map<String, ZoneSnapshot> live) {
+        return steps(plan, timeline, live, id -> false);
+    }
+
+    /**
+     * The same for the steps not yet in place: a step the journal says ran is left out (the live zones already
+     * hold what it wrote, so its rules match nothing there and its 'from' is no longer live), and the steps
+     * after it are expanded against the zones as they are.
+     */
+    public static Steps steps(Plan plan, Timeline timeline, Map<String, ZoneSnapshot> live,
+            java.util.function.Predicate<String> inPlace) {
         Map<String, Expansion> byStep = new LinkedHashMap<>();
         Map<String, Target> union = new LinkedHashMap<>();
         List<String> errors = new ArrayList<>();
@@ -43,7 +53,7 @@ public final class Targets {
         Map<String, ZoneSnapshot> sim = live;
         for (ScheduledPhase p : timeline.all(dev.migrate.plan.Action.SWAP)) {
             SwapStep step = plan.step(p.id()).orElse(null);
-            if (step == null) continue;
+            if (step == null || inPlace.test(p.id())) continue;
             Expansion e = expand(step, sim);
             byStep.put(p.id(), e);
             errors.addAll(e.errors());

@@ -227,6 +227,7 @@ public final class PlanLoader {
             Map<String, MapNode> phaseNodes = new LinkedHashMap<>();
             List<PhaseSpec> phases = phases(top, checks, phaseNodes);
             List<SwapStep> steps = steps(top, phases, phaseNodes, zones, changes, rewrites);
+            confirmsAfterTheirSwaps(phases, phaseNodes, ttl);
             Propagation propagation = propagation(top);
             StateLocation state = state(top);
             List<NotifySpec> notifications = notifications(top);
@@ -1080,6 +1081,27 @@ public final class PlanLoader {
                         + " standard timeline: lower-ttl T-72h, verify T-24h, swap T, confirm T+5m, restore-ttl T+24h)");
             }
             return out;
+        }
+
+        /**
+         * A confirm that names its swap ({@code swap: ID}) runs after it: before it, it would confirm nothing, and a
+         * later step on the same records would count its safe instant from that confirm.
+         */
+        void confirmsAfterTheirSwaps(List<PhaseSpec> phases, Map<String, MapNode> nodes, TtlPolicy ttl) {
+            List<String> order;
+            try {
+                order = Timeline.inOrder(Instant.EPOCH, phases, ttl == null ? 0 : ttl.lowered()).stream()
+                        .map(ScheduledPhase::id).toList();
+            } catch (IllegalArgumentException e) {
+                return; // anchors in a cycle: reported on their own
+            }
+            for (PhaseSpec p : phases) {
+                if (p.swap() == null || !order.contains(p.swap())) continue;
+                if (order.indexOf(p.id()) < order.indexOf(p.swap())) {
+                    error(nodes.get(p.id()).get("swap").at(), "'" + p.id() + "' runs before swap '" + p.swap()
+                            + "', which it confirms: put it after it (e.g. at: " + p.swap() + "+1m)");
+                }
+            }
         }
 
         /** A phase that counts from another must not, through others, count from itself. */

@@ -47,6 +47,16 @@ public record Timeline(Instant cutover, List<ScheduledPhase> phases, long lowere
     }
 
     /**
+     * These phases with their planned instants, in the order they run, the soak planned with the usual
+     * parent NS TTL (the plan loader checks the order of phases with it).
+     *
+     * @throws IllegalArgumentException when anchors name an unknown phase or form a cycle
+     */
+    public static List<ScheduledPhase> inOrder(Instant cutover, List<PhaseSpec> phases, long loweredTtl) {
+        return schedule(phases, cutover, loweredTtl, Offset.USUAL_PARENT_NS_TTL);
+    }
+
+    /**
      * Phases with their planned instants, in the order they run.
      *
      * @throws IllegalArgumentException when anchors form a cycle or name an unknown phase (the loader says so first)
@@ -140,6 +150,32 @@ public record Timeline(Instant cutover, List<ScheduledPhase> phases, long lowere
             s = phase(anchor).map(ScheduledPhase::spec).orElse(null);
         }
         return false;
+    }
+
+    /**
+     * When a phase is expected to be due: {@link #dueAt} once the phase it counts from has finished; before that,
+     * that phase's own expected instant plus the offset (a phase counted from T: its planned instant). What
+     * {@code status} and {@code plan} show for a phase that has not run.
+     */
+    public Instant expectedAt(ScheduledPhase p, Function<String, Optional<Instant>> finishedAt) {
+        return expectedAt(p, finishedAt, anchor -> Optional.empty());
+    }
+
+    /** The same, with a provider move's soak as await-delegation measured it (see {@link #dueAt(ScheduledPhase, Function, Function)}). */
+    public Instant expectedAt(ScheduledPhase p, Function<String, Optional<Instant>> finishedAt,
+            Function<String, Optional<Duration>> soakSeen) {
+        return expectedAt(p, finishedAt, soakSeen, 0);
+    }
+
+    private Instant expectedAt(ScheduledPhase p, Function<String, Optional<Instant>> finishedAt,
+            Function<String, Optional<Duration>> soakSeen, int level) {
+        Offset at = p.spec().at();
+        Optional<ScheduledPhase> anchor = at.onCutover() ? Optional.empty() : phase(at.anchor());
+        // The loader refuses cycles; the bound keeps a hand-made timeline from looping.
+        if (anchor.isEmpty() || level > phases.size()) return p.at();
+        Instant base = finishedAt.apply(at.anchor()).orElseGet(() -> expectedAt(anchor.get(), finishedAt, soakSeen, level + 1));
+        Duration soak = at.soak() ? soakSeen.apply(at.anchor()).orElse(plannedSoak) : Duration.ZERO;
+        return base.plus(at.span(loweredTtl, soak));
     }
 
     /** The swap a confirm phase confirms: the one it names with {@code swap:}, else the last swap before it. */

@@ -79,12 +79,26 @@ public final class PortRelay implements AutoCloseable {
    * @throws IOException when the address cannot be bound (taken, or not root)
    */
   public static PortRelay start(InetAddress address, int targetPort) throws IOException {
-    PortRelay r = new PortRelay(new InetSocketAddress(address, DNS_PORT),
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
+    return start(new InetSocketAddress(address, DNS_PORT), targetPort);
+  }
+
+  /**
+   * Relays {@code listen} (any loopback address and port) to 127.0.0.1:{@code targetPort}: a path between
+   * two lab servers that a test can cut ({@link #close()}) and put back (start another on the same address).
+   *
+   * @throws IOException when the address cannot be bound
+   */
+  public static PortRelay start(InetSocketAddress listen, int targetPort) throws IOException {
+    PortRelay r = new PortRelay(listen, new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
     r.thread("udp-in", r::udpIn);
     r.thread("udp-out", r::udpOut);
     r.thread("tcp-accept", r::accept);
     return r;
+  }
+
+  /** The port it listens on (53 for a resolver-facing relay). */
+  public int port() {
+    return listen.getPort();
   }
 
   /** The address resolvers are sent to, e.g. {@code 127.53.17.4} (port 53). */
@@ -233,6 +247,6 @@ public final class PortRelay implements AutoCloseable {
 
   @Override
   public String toString() {
-    return listen.getAddress().getHostAddress() + ":53 -> 127.0.0.1:" + target.getPort();
+    return listen.getAddress().getHostAddress() + ":" + listen.getPort() + " -> 127.0.0.1:" + target.getPort();
   }
 }

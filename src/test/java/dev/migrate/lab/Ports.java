@@ -5,7 +5,9 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -30,8 +32,14 @@ public final class Ports {
    * another process could take it; server start-up fails loudly if that happens.
    */
   public static synchronized int free() {
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      try (ServerSocket tcp = new ServerSocket()) {
+    // A port the kernel offers again while it is already handed out (or whose UDP side is taken) stays
+    // bound until the search ends: closed at once, the kernel may offer that same port on every try
+    // (seen late in the full suite: 100 tries, one port).
+    List<ServerSocket> passedOver = new ArrayList<>();
+    try {
+      for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        ServerSocket tcp = new ServerSocket();
+        passedOver.add(tcp);
         tcp.bind(new InetSocketAddress(LOOPBACK, 0));
         int port = tcp.getLocalPort();
         if (HANDED_OUT.contains(port)) {
@@ -43,8 +51,16 @@ public final class Ports {
         } catch (IOException udpTaken) {
           // The UDP side is in use: try another port.
         }
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot bind a TCP socket on " + LOOPBACK, e);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot bind a TCP socket on " + LOOPBACK, e);
+    } finally {
+      for (ServerSocket s : passedOver) {
+        try {
+          s.close();
+        } catch (IOException e) {
+          // closing a probe
+        }
       }
     }
     throw new IllegalStateException(

@@ -70,9 +70,18 @@ final class Swap implements PhaseAction {
             lowering = new Entry.SafeSwap(confirmed, maxOrig, margin, Safety.earliestSafeSwap(confirmed, maxOrig, margin));
         }
         List<Target> targets = p.stepTargets(p.phase().id());
-        List<RRsetChange> changes = PhaseChanges.swap(targets, p.simulated(), p.plan().ttl());
-        Gate gate = SafetyGate.swap(new SafetyGate.SwapFacts(PhaseChanges.drift(targets, p.simulated()), List.of(),
-                PhaseChanges.notLowered(targets, p.simulated(), p.plan().ttl()), lowering, List.of(),
+        var ttl = p.plan().ttl();
+        java.time.Duration margin = ttl.marginFor(ttl.lowered());
+        // The same gate as run: a step after another on the same RRsets waits for its confirm + TTL + margin
+        // (a confirm this dry run pretends ran, confirmed now).
+        List<SafetyGate.EarlierStep> earlier = JournalFacts.earlierSteps(p.timeline(), p.journal(), p.phase(), targets, margin)
+                .stream().map(e -> e.safeFrom() == null && e.confirm() != null && p.pretendedRan(e.confirm())
+                        ? new SafetyGate.EarlierStep(e.swap(), e.confirm(), p.now().plus(p.timeline().ttl()).plus(margin)) : e)
+                .toList();
+        List<RRsetChange> changes = PhaseChanges.swap(targets, p.simulated(), ttl);
+        Gate gate = SafetyGate.swap(new SafetyGate.SwapFacts(PhaseChanges.drift(targets, p.simulated()),
+                JournalFacts.changedSinceWritten(p.journal(), targets, p.liveAtStart()),
+                PhaseChanges.notLowered(targets, p.simulated(), ttl), lowering, earlier,
                 PhaseChanges.breaks(p.simulated(), changes)), p.now(), p.force());
         if (gate instanceof Gate.Refused r) return new PhaseOutcome.Blocked(r.why());
         if (gate instanceof Gate.HeldUntil h) return new PhaseOutcome.HeldUntil(h.until(), h.why());
