@@ -158,7 +158,7 @@ public final class PhaseChanges {
         Map<String, List<RRsetChange>> byZone = new LinkedHashMap<>();
         for (RRsetChange c : changes) byZone.computeIfAbsent(c.zone(), z -> new ArrayList<>()).add(c);
         List<String> out = new ArrayList<>();
-        byZone.forEach((zone, cs) -> ZoneRules.check(live.get(zone), cs).forEach(v -> out.add(zone + " " + v)));
+        byZone.forEach((zone, cs) -> ZoneRules.check(live.get(zone), cs).forEach(v -> out.add(v.toString())));
         return out;
     }
 }
