@@ -2,6 +2,7 @@ package dev.migrate.cli;
 
 import static dev.migrate.testing.Cli.migrate;
 
+import dev.migrate.lab.LabTest;
 import dev.migrate.testing.Cli.Run;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,6 +23,7 @@ import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
 
 /** {@code migrate check} against real BIND primary + secondary and Unbound, through the CLI entry point. */
+@LabTest
 class CheckCommandLabTest {
     static final String ZONE_TEXT = """
             $TTL 300

@@ -4,6 +4,7 @@ import static dev.migrate.testing.Cli.migrate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.TsigKey;
 import dev.migrate.lab.UnboundServer;
 import dev.migrate.testing.Cli.Run;
@@ -19,6 +20,7 @@ import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
 
 /** {@code resolvers: { gate: true }} in {@code migrate check}: the resolvers count, not just the report. */
+@LabTest
 class CheckResolverGateLabTest {
     static final String ZONE = """
             $TTL 3

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.TsigKey;
 import dev.migrate.testing.Cli.Run;
 import java.net.InetSocketAddress;
@@ -25,6 +26,7 @@ import org.xbill.DNS.Update;
  * authoritative servers instead (real BIND primary and secondary, transfers refused to strangers), says so,
  * and still tells a lagging secondary from one that is in sync.
  */
+@LabTest
 class CheckWithoutCredentialsLabTest {
     static final String ZONE_TEXT = """
             $TTL 300

@@ -3,6 +3,7 @@ package dev.migrate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.Ports;
 import dev.migrate.lab.TsigKey;
 import java.io.PrintWriter;
@@ -27,6 +28,7 @@ import org.xbill.DNS.Type;
  * provider) and a BIND secondary. Without NOTIFY (and SOA refresh 3600 s) the confirm names the lagging
  * secondary, fails at its deadline and the swap is rolled back; with NOTIFY the confirm succeeds.
  */
+@LabTest
 class ConfirmThroughCliLabTest {
     static final String ZONE_TEXT = """
             $TTL 300

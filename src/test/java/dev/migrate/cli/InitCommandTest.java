@@ -3,6 +3,7 @@ package dev.migrate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.TsigKey;
 import dev.migrate.testing.Cli;
 import dev.migrate.testing.Cli.Run;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code migrate init} writes a plan that {@code migrate plan} accepts at once, from zone files or a real BIND. */
+@LabTest
 class InitCommandTest {
     static final String NOW = "2027-04-20T00:00:00Z";
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.Ports;
 import dev.migrate.lab.TsigKey;
 import dev.migrate.testing.Cli;
@@ -23,6 +24,7 @@ import org.xbill.DNS.Serial;
  * NOTIFYs a BIND secondary: every phase, what it changed, the check's result and latency, and the SOA
  * serial both addresses served at lower-ttl, verify, swap and confirm, read from the journal.
  */
+@LabTest
 class LogAfterRfc2136TimelineLabTest {
     static final String ZONE_TEXT = """
             $TTL 3600

@@ -3,6 +3,7 @@ package dev.migrate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.Ports;
 import dev.migrate.lab.SmtpResponder;
 import dev.migrate.lab.TsigKey;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (the lab's {@link SmtpResponder}). {@code --now} steps through the plan's days; Unbound lives on real time,
  * so each look through it first flushes the name (the TTL {@code --now} skipped).
  */
+@LabTest
 class MailMoveThroughCliLabTest {
     static final String ZONE = "example.test.";
     static final String ZONE_TEXT = """

@@ -3,6 +3,7 @@ package dev.migrate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrate.lab.LabBinaries;
+import dev.migrate.lab.LabTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The man pages the build writes, rendered by the real man(1) (man-db; .ci/install-servers.sh installs it). */
+@LabTest
 class ManPagesTest {
     @Test
     void onePagePerCommandAndManRendersEachWithoutWarnings(@TempDir Path dir) throws Exception {

@@ -4,6 +4,7 @@ import static dev.migrate.testing.Cli.migrate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.testing.Cli.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * zone by unsigned AXFR where the server allows one (so rewrite rules work), and a clear refusal to guess
  * where it does not.
  */
+@LabTest
 class ManualProviderReadsLabTest {
     static final String ZONE_TEXT = """
             $TTL 3600

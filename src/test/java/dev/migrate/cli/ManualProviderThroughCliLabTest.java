@@ -3,6 +3,7 @@ package dev.migrate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.Ports;
 import dev.migrate.lab.TsigKey;
 import java.io.PrintWriter;
@@ -32,6 +33,7 @@ import org.xbill.DNS.Type;
  * ({@link OperatorByNsupdate}, a real nsupdate process) makes that change at the printed moment; the
  * tool waits until both addresses serve it. Then the rollback says what to put back, and confirms it.
  */
+@LabTest
 class ManualProviderThroughCliLabTest {
     static final String ZONE_TEXT = """
             $TTL 3600

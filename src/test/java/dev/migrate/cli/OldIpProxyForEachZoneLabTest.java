@@ -2,6 +2,7 @@ package dev.migrate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.NginxServer;
 import dev.migrate.lab.TestCa;
 import dev.migrate.probe.HttpTcpChecks;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * old-IP proxy, passing every request on with its Host and SNI. The forgotten site falls to the new
  * server's default host: the check must fail for it, and name it.
  */
+@LabTest
 class OldIpProxyForEachZoneLabTest {
     static final List<String> ZONES = IntStream.rangeClosed(1, 20).mapToObj(i -> "zone%02d.test".formatted(i)).toList();
     static final String MISSING = "zone13.test";

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.Ports;
 import dev.migrate.lab.SmtpResponder;
 import dev.migrate.testing.Cli.Run;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * each from the previous step's after-image; once phases ran, what the journal says (the original TTLs, the
  * phases done, what done steps changed), and no warning about what a done step already changed.
  */
+@LabTest
 class PlanOfStepsTest {
     static final Path PROJECT = Path.of(System.getProperty("migrate.project.dir", ".")).toAbsolutePath();
     static final ObjectMapper JSON = new ObjectMapper();

@@ -3,6 +3,7 @@ package dev.migrate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrate.lab.DelegationLab;
+import dev.migrate.lab.LabTest;
 import dev.migrate.testing.Cli;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -40,6 +41,7 @@ import org.xbill.DNS.Type;
  * A confirm that fails on a new server rolls back both providers; a rollback after delegate sends the
  * operator to the registrar and watches the parent; before delegate it removes the copy.
  */
+@LabTest
 class ProviderMoveThroughCliLabTest {
     static final String RECORDS = """
             www 10 IN A 192.0.2.10

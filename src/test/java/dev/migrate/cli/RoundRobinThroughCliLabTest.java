@@ -3,6 +3,7 @@ package dev.migrate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.Ports;
 import dev.migrate.lab.TsigKey;
 import dev.migrate.lab.UnboundServer;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --now} steps through the days; Unbound lives on real time, so each look through it first flushes the
  * name (the TTL {@code --now} skipped).
  */
+@LabTest
 class RoundRobinThroughCliLabTest {
     static final String ZONE = "rr.test.";
     static final String WWW = "www.rr.test.";

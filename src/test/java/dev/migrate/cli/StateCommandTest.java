@@ -3,6 +3,7 @@ package dev.migrate.cli;
 import static dev.migrate.testing.Cli.migrate;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.PostgresServer;
 import dev.migrate.testing.Cli.Run;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * journal written by real runs moves to the database and back without a byte changing, an import never
  * overwrites a journal, bad lines are named, and a password never shows.
  */
+@LabTest
 class StateCommandTest {
     static PostgresServer pg;
 

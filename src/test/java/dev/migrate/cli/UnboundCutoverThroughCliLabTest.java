@@ -3,6 +3,7 @@ package dev.migrate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.Ports;
 import dev.migrate.lab.TsigKey;
 import dev.migrate.lab.UnboundServer;
@@ -34,6 +35,7 @@ import org.xbill.DNS.Type;
  * (+ margin) have passed since that confirmation, then let through at T; a client asking Unbound all the
  * while sees only the new answer from lowered TTL + one poll interval after the swap on.
  */
+@LabTest
 class UnboundCutoverThroughCliLabTest {
     static final String ZONE_TEXT = """
             $TTL 10

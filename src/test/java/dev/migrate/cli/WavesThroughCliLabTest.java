@@ -3,6 +3,7 @@ package dev.migrate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.PortRelay;
 import dev.migrate.lab.Ports;
 import dev.migrate.lab.TsigKey;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its deadline naming the secondary, that wave alone is taken back (its revert confirmed everywhere, the TTLs
  * kept low), earlier waves stay, and no later wave runs until {@code apply --restart}.
  */
+@LabTest
 class WavesThroughCliLabTest {
     static final String OLD = "203.0.113.10";
     static final String NEW = "198.51.100.10";

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.migrate.dns.ZoneRules.Rule;
 import dev.migrate.dns.ZoneRules.Violation;
 import dev.migrate.lab.LabBinaries;
+import dev.migrate.lab.LabTest;
 import dev.migrate.provider.zonefile.ZoneFiles;
 import dev.migrate.testing.Zones;
 import java.io.StringWriter;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * written by our writer. Where BIND refuses a zone, ZoneRules must too; where ZoneRules is stricter than BIND
  * (data below a DNAME, RFC 6672 §2.4) the case says so.
  */
+@LabTest
 class ZoneRulesTest {
     static final String Z = "example.com.";
 
@@ -151,7 +153,7 @@ class ZoneRulesTest {
         StringWriter w = new StringWriter();
         ZoneFiles.write(w, LIVE.with(c.batch()));
         Files.writeString(f, w.toString());
-        Process p = new ProcessBuilder("named-checkzone", "-k", "fail", "example.com", f.toString())
+        Process p = new ProcessBuilder(LabBinaries.require("named-checkzone").toString(), "-k", "fail", "example.com", f.toString())
                 .redirectErrorStream(true).start();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String said = new String(p.getInputStream().readAllBytes());

@@ -1,6 +1,7 @@
 package dev.migrate.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.PostgresServer;
 import dev.migrate.state.Event;
 import dev.migrate.state.Journal;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
  * The crash-point test of the file journal, every kill point and every assertion of it, with the journal
  * and lock in a real PostgreSQL (each case a database of its own, named by {@code state:} in its plan).
  */
+@LabTest
 class PostgresCrashRecoveryTest extends CrashRecoveryTest {
     static PostgresServer pg;
     static final AtomicInteger CASES = new AtomicInteger();

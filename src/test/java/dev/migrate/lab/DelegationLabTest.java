@@ -19,6 +19,7 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /** The delegation lab works as a provider move needs: a real resolver follows root -> parent -> child. */
+@LabTest
 class DelegationLabTest {
 
   @Test

@@ -26,6 +26,7 @@ import org.xbill.DNS.Record;
  * Proves each lab server really runs and behaves as the other tests will rely on. Every server
  * listens on 127.0.0.1 on a port picked at run time and is stopped by PID (close / @AfterAll).
  */
+@LabTest
 class LabSmokeTest {
   static final String ZONE = "example.test.";
   static final String ZONE_TEXT = """

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetKey;
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.Ports;
 import dev.migrate.lab.TsigKey;
 import dev.migrate.support.Sleeper;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * The propagation probe against real BIND primaries and secondaries on 127.0.0.1: the issue's "Done when"
  * for confirm (a secondary without NOTIFY is named and fails the deadline; with NOTIFY it confirms).
  */
+@LabTest
 class AuthoritativeProbeLabTest {
     static final String ZONE = "example.test.";
     // Refresh 3600 s: a secondary that gets no NOTIFY keeps the old copy for the whole test (RFC 1996).

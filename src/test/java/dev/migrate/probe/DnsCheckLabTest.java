@@ -3,6 +3,7 @@ package dev.migrate.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.Ports;
 import dev.migrate.lab.UnboundServer;
 import dev.migrate.plan.CheckSpec;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * an authoritative RD=0 probe would only be REFUSED. The old BIND, still authoritative with the old data,
  * is what the check must catch.
  */
+@LabTest
 class DnsCheckLabTest {
     static final String NEW_ZONE = """
             $TTL 300

@@ -2,6 +2,7 @@ package dev.migrate.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.NginxServer;
 import dev.migrate.lab.Ports;
 import dev.migrate.lab.TestCa;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Service checks against a real nginx with certificates from a test CA. The URL carries the certificate's
  * name (www.example.test) and connectTo pins it to 127.0.0.1: nothing resolves www.example.test anywhere.
  */
+@LabTest
 class HttpTcpChecksLabTest {
     static final String HOST = "www.example.test";
 

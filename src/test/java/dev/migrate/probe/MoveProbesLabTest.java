@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetKey;
 import dev.migrate.lab.DelegationLab;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.Ports;
 import dev.migrate.plan.Propagation;
 import dev.migrate.support.Sleeper;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * the delegation at the parent (BIND, changed by nsupdate as a registrar would), and the parent found
  * through a real resolver (Unbound from the lab root).
  */
+@LabTest
 class MoveProbesLabTest {
     static final String ZONE = "shop.test.";
     // A zone cut inside the zone (sub) with in-zone glue, several types, an RRset of two records.

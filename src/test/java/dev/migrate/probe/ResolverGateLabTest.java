@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetKey;
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.Ports;
 import dev.migrate.lab.TsigKey;
 import dev.migrate.lab.UnboundServer;
@@ -28,6 +29,7 @@ import org.xbill.DNS.Update;
  * every TTL to an hour ({@code cache-min-ttl: 3600}), so its clients keep the old answer: the gate names
  * it, with when it will turn over at the latest.
  */
+@LabTest
 class ResolverGateLabTest {
     static final String ZONE = """
             $TTL 3

@@ -2,6 +2,7 @@ package dev.migrate.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.Ports;
 import dev.migrate.lab.SmtpResponder;
 import dev.migrate.lab.TestCa;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The smtp check against a real SMTP conversation on 127.0.0.1 ({@link SmtpResponder}): the new host
  * answers 250, the held host 451, a broken one 550; STARTTLS with certificates from the lab CA.
  */
+@LabTest
 class SmtpCheckLabTest {
     static final String MX = "mail.example.test";
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrate.dns.RRset;
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.Ports;
 import dev.migrate.lab.TsigKey;
 import dev.migrate.lab.UnboundServer;
@@ -33,6 +34,7 @@ import org.xbill.DNS.Type;
  * <p>The swap here is a direct RFC 2136 update; the engine's swap (and its own gate) replaces it once
  * {@code migrate apply} is on main.
  */
+@LabTest
 class UnboundCutoverLabTest {
     static final String ZONE = "cut.test.";
     static final String ZONE_TEXT = """

@@ -3,6 +3,7 @@ package dev.migrate.provider.powerdns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrate.dns.RRset;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.PowerDnsServer;
 import dev.migrate.provider.DnsProvider;
 import dev.migrate.provider.ProviderConfig;
@@ -15,6 +16,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** The adapter contract against a real pdns_server: its API to write, its DNS port to look from outside. */
+@LabTest
 class PowerDnsContractTest extends ProviderContract {
     @Override
     protected World start(Path dir) throws Exception {

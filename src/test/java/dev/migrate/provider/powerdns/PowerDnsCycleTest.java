@@ -10,6 +10,7 @@ import dev.migrate.engine.DefaultProbes;
 import dev.migrate.engine.Engine;
 import dev.migrate.engine.EngineListener;
 import dev.migrate.engine.PhaseOutcome;
+import dev.migrate.lab.LabTest;
 import dev.migrate.state.FileStateStore;
 import dev.migrate.engine.RunReport;
 import dev.migrate.engine.Verdict;
@@ -52,6 +53,7 @@ import org.xbill.DNS.Type;
  * change caught before the swap, and {@code rollback} back to the exact original records, checked through
  * the API and over DNS.
  */
+@LabTest
 class PowerDnsCycleTest {
     static final Instant T = Instant.parse("2026-12-01T02:00:00Z");
     static final String ZONE_TEXT = """

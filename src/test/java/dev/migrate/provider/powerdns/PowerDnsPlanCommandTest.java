@@ -3,6 +3,7 @@ package dev.migrate.provider.powerdns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrate.cli.Main;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.Ports;
 import dev.migrate.lab.PowerDnsServer;
 import java.io.PrintWriter;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code migrate plan} against a real PowerDNS: what an operator sees when the key or the server is wrong. */
+@LabTest
 class PowerDnsPlanCommandTest {
     static final String ZONE = "cli.example.test.";
     static PowerDnsServer pdns;

@@ -7,6 +7,7 @@ import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetChange;
 import dev.migrate.dns.RRsetKey;
 import dev.migrate.dns.ZoneSnapshot;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.Ports;
 import dev.migrate.lab.PowerDnsServer;
 import dev.migrate.provider.DnsProvider;
@@ -32,6 +33,7 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Opcode;
 
 /** The powerdns adapter against a real pdns_server (gsqlite3, API on 127.0.0.1) from the test lab. */
+@LabTest
 class PowerDnsProviderTest {
     static final String ZONE_TEXT = """
             $TTL 3600

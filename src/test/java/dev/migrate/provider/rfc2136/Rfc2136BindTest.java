@@ -1,9 +1,11 @@
 package dev.migrate.provider.rfc2136;
 
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.provider.ProviderException.Kind;
 
 /** The adapter against a real BIND 9 primary. */
+@LabTest
 class Rfc2136BindTest extends Rfc2136ServerContract {
     @Override
     Server start(String zone, String zoneText) {

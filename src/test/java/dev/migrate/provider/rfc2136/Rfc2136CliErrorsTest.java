@@ -5,6 +5,7 @@ import static dev.migrate.provider.rfc2136.LabDns.rrset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.TsigKey;
 import dev.migrate.state.Journal;
 import dev.migrate.state.JournalState;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Each way the server can say no, through the CLI against BIND: one clear line on stderr, exit 1, the
  * records untouched and the journal with no write left unsettled.
  */
+@LabTest
 class Rfc2136CliErrorsTest {
     static final String LOWER = "2030-01-07T12:00:00Z";
     static final String SWAP = Rfc2136CycleContract.T;

@@ -1,9 +1,11 @@
 package dev.migrate.provider.rfc2136;
 
 import dev.migrate.lab.KnotServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.provider.ProviderException.Kind;
 
 /** The adapter against a real Knot DNS primary. */
+@LabTest
 class Rfc2136KnotTest extends Rfc2136ServerContract {
     @Override
     Server start(String zone, String zoneText) {

@@ -8,6 +8,7 @@ import dev.migrate.dns.RRsetChange;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.lab.BindServer;
 import dev.migrate.lab.LabBinaries;
+import dev.migrate.lab.LabTest;
 import dev.migrate.provider.ProviderException;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -41,6 +42,7 @@ import org.xbill.DNS.Type;
  * loads in named-checkzone and in a running BIND, and data that is not in presentation form is refused
  * rather than written.
  */
+@LabTest
 class ZoneFileEscapingTest {
     static final String Z = "example.test.";
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);

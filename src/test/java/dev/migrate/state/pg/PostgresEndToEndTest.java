@@ -4,6 +4,7 @@ import static dev.migrate.testing.Cli.migrate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.PostgresServer;
 import dev.migrate.lab.TsigKey;
 import dev.migrate.state.Event;
@@ -34,6 +35,7 @@ import org.xbill.DNS.ZoneTransferIn;
  * plan and once in a real PostgreSQL: on the zone-file provider and on rfc2136 against BIND, every step
  * leaves the zone exactly as with the file backend, and the journals are the same lines.
  */
+@LabTest
 class PostgresEndToEndTest {
     static final String ZONE = "example.test.";
     static final String ZONE_TEXT = """

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetChange;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.PostgresServer;
 import dev.migrate.secret.Secret;
 import dev.migrate.state.Event;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * durability when the writer is killed, the lock refused naming its holder, epoch fencing, a frozen
  * holder taken over, and the schema's version row.
  */
+@LabTest
 class PostgresStateStoreTest {
     static PostgresServer pg;
 

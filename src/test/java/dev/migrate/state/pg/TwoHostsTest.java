@@ -3,6 +3,7 @@ package dev.migrate.state.pg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.lab.PostgresServer;
 import dev.migrate.state.Event;
 import dev.migrate.state.JournalState;
@@ -37,6 +38,7 @@ import org.xbill.DNS.Type;
  * on one migration whose state is in a shared PostgreSQL, against one BIND primary (RFC 2136). Separate
  * JVMs, as on two machines; only the database and the nameserver are shared.
  */
+@LabTest
 class TwoHostsTest {
     static final String ZONE = "example.test.";
     static final String ZONE_TEXT = """
