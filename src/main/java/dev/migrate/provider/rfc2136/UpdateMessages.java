@@ -20,13 +20,66 @@ import org.xbill.DNS.Update;
  * so the server applies the whole message or none of it (§3.7) and only while nobody else has changed
  * those RRsets. The updates then delete each old RRset and add the new records. {@code Update.replace(Record[])}
  * is not used: it keeps only the last record (DOMAIN.md).
+ *
+ * <p>A message may also require the zone's SOA as read (§2.4.2 on the SOA RRset, serial included): the
+ * server then applies it only while the zone is exactly the version that was read, so what was checked
+ * there (TTLs too, which the other prerequisites do not compare) is still what is live.
  */
 final class UpdateMessages {
     /** A DNS message over TCP carries at most 65535 bytes (RFC 1035 §4.2.2 length prefix). */
-    static final int MAX_MESSAGE = 65535;
+    static final int MAX_MESSAGE = DnsClient.MAX_MESSAGE;
+
+    /**
+     * Bytes an SOA prerequisite can add to a message: its owner (the zone: a compression pointer), type,
+     * class, TTL and length, two names of at most 255 bytes each (RFC 1035 §3.1) and five 32-bit fields.
+     */
+    static final int SOA_PREREQUISITE = 2 + 10 + 255 + 255 + 20;
 
     /** One UPDATE message and the changes it carries. */
     record Part(List<RRsetChange> changes, Update message) {}
+
+    /**
+     * A change with its records parsed once: building the messages for a batch, in both directions,
+     * several times while finding where a batch must end, would otherwise parse the same text again.
+     */
+    static final class Converted {
+        final RRsetChange change;
+        private List<Record> before;
+        private List<Record> after;
+        private List<Record> beforeAsPrerequisite;
+        private List<Record> afterAsPrerequisite;
+
+        Converted(RRsetChange change) {
+            this.change = change;
+        }
+
+        List<Record> before() {
+            if (before == null) before = Rdata.toRecords(change.before());
+            return before;
+        }
+
+        List<Record> after() {
+            if (after == null) after = Rdata.toRecords(change.after());
+            return after;
+        }
+
+        /** §2.4.2: TTL zero, class IN, exact rdata. */
+        List<Record> beforeAsPrerequisite() {
+            if (beforeAsPrerequisite == null) beforeAsPrerequisite = Rdata.toRecords(change.before().withTtl(0));
+            return beforeAsPrerequisite;
+        }
+
+        List<Record> afterAsPrerequisite() {
+            if (afterAsPrerequisite == null) afterAsPrerequisite = Rdata.toRecords(change.after().withTtl(0));
+            return afterAsPrerequisite;
+        }
+
+        static List<Converted> all(List<RRsetChange> changes) {
+            List<Converted> out = new ArrayList<>(changes.size());
+            for (RRsetChange c : changes) out.add(new Converted(c));
+            return out;
+        }
+    }
 
     private UpdateMessages() {}
 
@@ -59,36 +112,45 @@ final class UpdateMessages {
         return out;
     }
 
-    /**
-     * One UPDATE for the changes. Update section order matters (RFC 2136 §3.4.2 processes it in order):
-     * first every RRset deletion, then every addition, so that a CNAME replacing an A at the same name
-     * (or the reverse) never stands beside the data it replaces; last the apex NS (see {@link #apexNs}).
-     */
     static Update message(String zone, List<RRsetChange> changes) {
+        return message(zone, null, Converted.all(changes), false);
+    }
+
+    /**
+     * One UPDATE for the changes ({@code inverse}: for undoing them, after-image to before-image), with
+     * the zone's SOA as a prerequisite when {@code soa} is given. Update section order matters (RFC 2136
+     * §3.4.2 processes it in order): first every RRset deletion, then every addition, so that a CNAME
+     * replacing an A at the same name (or the reverse) never stands beside the data it replaces; last the
+     * apex NS (see {@link #apexNs}).
+     */
+    static Update message(String zone, RRset soa, List<Converted> changes, boolean inverse) {
         Name origin = Names.toName(zone);
         Update u = new Update(origin);
-        for (RRsetChange c : changes) {
-            Name owner = Names.toName(c.key().name());
-            int type = Type.value(c.key().type());
-            if (c.before() == null) {
-                u.absent(owner, type);
+        if (soa != null) {
+            for (Record r : Rdata.toRecords(soa.withTtl(0))) u.addRecord(r, Section.PREREQ);
+        }
+        for (Converted c : changes) {
+            boolean created = (inverse ? c.change.after() : c.change.before()) == null;
+            if (created) {
+                u.absent(Names.toName(c.change.key().name()), Type.value(c.change.key().type()));
             } else {
-                // §2.4.2: TTL zero, class IN, exact rdata.
-                for (Record r : Rdata.toRecords(c.before().withTtl(0))) u.addRecord(r, Section.PREREQ);
+                for (Record r : inverse ? c.afterAsPrerequisite() : c.beforeAsPrerequisite()) u.addRecord(r, Section.PREREQ);
             }
         }
-        for (RRsetChange c : changes) {
-            if (c.before() != null && !isApexNs(zone, c)) {
-                u.delete(Names.toName(c.key().name()), Type.value(c.key().type()));
+        for (Converted c : changes) {
+            if ((inverse ? c.change.after() : c.change.before()) != null && !isApexNs(zone, c.change)) {
+                u.delete(Names.toName(c.change.key().name()), Type.value(c.change.key().type()));
             }
         }
-        for (RRsetChange c : changes) {
-            if (c.after() != null && !isApexNs(zone, c)) {
-                for (Record r : Rdata.toRecords(c.after())) u.add(r);
+        for (Converted c : changes) {
+            if ((inverse ? c.change.before() : c.change.after()) != null && !isApexNs(zone, c.change)) {
+                for (Record r : inverse ? c.before() : c.after()) u.add(r);
             }
         }
-        for (RRsetChange c : changes) {
-            if (isApexNs(zone, c)) apexNs(u, origin, c);
+        for (Converted c : changes) {
+            if (isApexNs(zone, c.change)) {
+                apexNs(u, origin, c.change, inverse ? c.after() : c.before(), inverse ? c.change.before() : c.change.after());
+            }
         }
         return u;
     }
@@ -107,17 +169,17 @@ final class UpdateMessages {
      * TTL (a new record: both servers move the RRset to its TTL, and the RRset is never down to its last
      * record), delete the old records, add the new ones, delete the placeholder.
      */
-    private static void apexNs(Update u, Name origin, RRsetChange c) {
-        if (c.after() == null) {
+    private static void apexNs(Update u, Name origin, RRsetChange c, List<Record> fromRecords, RRset to) {
+        if (to == null) {
             u.delete(origin, Type.NS); // servers ignore this; the adapter's read-back reports it
             return;
         }
-        Record placeholder = Rdata.toRecords(RRset.of(c.key().name(), "NS", c.after().ttl(), List.of(PLACEHOLDER_NS))).get(0);
+        Record placeholder = Rdata.toRecords(RRset.of(c.key().name(), "NS", to.ttl(), List.of(PLACEHOLDER_NS))).get(0);
         u.add(placeholder);
-        if (c.before() != null) {
-            for (Record r : Rdata.toRecords(c.before())) u.delete(r);
+        if (fromRecords != null) {
+            for (Record r : fromRecords) u.delete(r);
         }
-        for (Record r : Rdata.toRecords(c.after())) u.add(r);
+        for (Record r : Rdata.toRecords(to)) u.add(r);
         u.delete(placeholder);
     }
 
