@@ -98,6 +98,8 @@ public final class Rfc2136Provider implements DnsProvider {
     /** Query mode: per zone, every RRset named through readNames or written, so read() can re-ask them. */
     private final Map<String, Set<RRsetKey>> named = new ConcurrentHashMap<>();
     private final AtomicLong updatesSent = new AtomicLong();
+    private final AtomicLong wholeTransfers = new AtomicLong();
+    private final AtomicLong changeTransfers = new AtomicLong();
     /** AXFR mode: the last version read of each zone, brought up to date by IXFR on every read. */
     private final Map<String, ZoneSnapshot> held = new ConcurrentHashMap<>();
     /** False once the server refused an IXFR: zones are then read by AXFR. */
@@ -125,6 +127,16 @@ public final class Rfc2136Provider implements DnsProvider {
     /** UPDATE messages sent so far (each send counts), for the benchmark and the curious. */
     public long updateMessagesSent() {
         return updatesSent.get();
+    }
+
+    /** Transfers of a whole zone so far (AXFR, or an IXFR answered with the whole zone). */
+    long wholeTransfers() {
+        return wholeTransfers.get();
+    }
+
+    /** IXFRs so far whose changes were applied to the zone held. */
+    long changeTransfers() {
+        return changeTransfers.get();
     }
 
     /** TCP connections opened to the server so far. */
@@ -201,13 +213,16 @@ public final class Rfc2136Provider implements DnsProvider {
                 // The same serial: nothing changed. An older one (a zone restored from a backup): read it all.
                 if (u.soa().getSerial() == last.serial()) now = last;
             } else if (r instanceof TransferReader.Whole w) {
+                wholeTransfers.incrementAndGet();
                 now = snapshot(zone, w.records());
             } else if (r instanceof TransferReader.Changes c) {
                 now = ZoneChanges.apply(last, c); // null when they do not fit what is held
+                if (now != null) changeTransfers.incrementAndGet();
             }
             if (now != null) return remember(zone, now);
         }
         TransferReader.Result r = client.axfr(origin);
+        wholeTransfers.incrementAndGet();
         if (!(r instanceof TransferReader.Whole w)) {
             throw new ProviderException(Kind.SERVER, client.server() + ": the zone transfer of " + zone + " is malformed");
         }

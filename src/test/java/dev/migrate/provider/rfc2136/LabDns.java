@@ -103,7 +103,11 @@ final class LabDns {
     }
 
     static long serial(int port) throws IOException {
-        return Long.parseLong(served(port, ZONE, "SOA").rdata().get(0).split("\\s+")[2]);
+        return serial(port, ZONE);
+    }
+
+    static long serial(int port, String zone) throws IOException {
+        return Long.parseLong(served(port, zone, "SOA").rdata().get(0).split("\\s+")[2]);
     }
 
     /** Runs nsupdate with the given commands (server and key lines are added); fails on a non-zero exit. */
