@@ -22,10 +22,11 @@ import java.util.stream.Stream;
 /**
  * Not a test: times {@code migrate plan} on a generated 100,000-record zone with a rewrite rule that hits
  * 10,000 of its records. Prints the wall time of the launcher as a subprocess (3 runs, min and median) and
- * of the same work in process (load, read, preview). Target: under 3 s of wall time. See bench/README.md.
+ * of the same work in process (load, read, preview), beside {@code named-checkzone} on the same file (the goal:
+ * within 2x of it). Target: under 3 s of wall time. See bench/README.md.
  *
  * <p>Arguments: {@code [records] [runs]}; system property {@code migrate.project.dir} (default: the current
- * directory) says where {@code ./migrate} is.
+ * directory) says where {@code ./migrate} is; {@code bench.jar} runs that jar instead.
  */
 public final class PlanBenchmark {
     static final String ZONE = "bench.example";
@@ -47,14 +48,14 @@ public final class PlanBenchmark {
                     System.getProperty("java.version"));
 
             // Make sure the jar is built before timing (a first call may build it).
-            Subprocess warm = run(project, List.of("./migrate", "--version"));
+            Subprocess warm = run(project, launcher("--version"));
             if (warm.exit != 0) throw new IllegalStateException("./migrate --version failed: " + warm.err);
 
             long textMedian = 0;
             for (String output : List.of("text", "json")) {
                 List<Long> times = new ArrayList<>();
                 for (int i = 0; i < runs; i++) {
-                    Subprocess r = run(project, List.of("./migrate", "plan", plan.toString(), "--now", NOW.toString(),
+                    Subprocess r = run(project, launcher("plan", plan.toString(), "--now", NOW.toString(),
                             "--output", output));
                     if (r.exit != 0) {
                         throw new IllegalStateException("migrate plan exited " + r.exit + ":\n" + r.err + r.out);
@@ -65,6 +66,17 @@ public final class PlanBenchmark {
                 report("./migrate plan --output " + output + " (subprocess, wall)", times);
                 if (output.equals("text")) textMedian = times.stream().sorted().toList().get(times.size() / 2);
             }
+
+            // The reference: BIND's own zone checker parses and checks the same file (one process, no JVM).
+            Path checkzone = dev.migrate.lab.LabBinaries.require("named-checkzone");
+            List<Long> checks = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                Subprocess r = run(dir, List.of(checkzone.toString(), ZONE, "zones/" + ZONE + ".zone"));
+                if (r.exit != 0) throw new IllegalStateException("named-checkzone exited " + r.exit + ":\n" + r.out + r.err);
+                checks.add(r.millis);
+            }
+            report("named-checkzone (subprocess, wall)", checks);
+            long checkMedian = checks.stream().sorted().toList().get(checks.size() / 2);
 
             List<Long> inProcess = new ArrayList<>();
             Preview last = null;
@@ -83,6 +95,8 @@ public final class PlanBenchmark {
                     last.changesByPhase().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().size()).toList());
             System.out.printf("target: ./migrate plan under %d ms of wall time: %s (median %d ms)%n", TARGET_MS,
                     textMedian < TARGET_MS ? "met" : "NOT met", textMedian);
+            System.out.printf("plan / named-checkzone: %.1fx (medians %d / %d ms; goal within 2x: %s)%n",
+                    (double) textMedian / checkMedian, textMedian, checkMedian, textMedian <= 2 * checkMedian ? "met" : "NOT met");
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
@@ -128,6 +142,19 @@ public final class PlanBenchmark {
                   - { from: 203.0.113.25, to: 198.51.100.25 }
                 """.formatted(ZONE));
         return plan;
+    }
+
+    /**
+     * {@code ./migrate ARGS}, or with {@code -Dbench.jar=JAR} that jar run with the launcher's JVM flags
+     * (to measure another build, e.g. the one before a change, on the same zone).
+     */
+    static List<String> launcher(String... args) {
+        List<String> cmd = new ArrayList<>();
+        String jar = System.getProperty("bench.jar");
+        if (jar == null) cmd.add("./migrate");
+        else cmd.addAll(List.of("java", "-XX:TieredStopAtLevel=1", "-jar", Path.of(jar).toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 
     record Subprocess(int exit, long millis, String out, String err) {}
