@@ -217,7 +217,7 @@ public final class ZonesBench {
     static double nsupdate(Path keyFile, Path script) throws Exception {
         Path out = script.resolveSibling(script.getFileName() + ".out");
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(LabBinaries.require("nsupdate").toString(), "-t", "10", "-k", keyFile.toString(),
+        Process p = new ProcessBuilder(LabBinaries.require("nsupdate").toString(), "-t", "60", "-k", keyFile.toString(),
                 script.toString()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         if (!p.waitFor(stepTimeout().toMinutes(), TimeUnit.MINUTES)) {
             p.destroyForcibly();

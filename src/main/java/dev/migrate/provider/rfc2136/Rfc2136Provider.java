@@ -102,6 +102,11 @@ public final class Rfc2136Provider implements DnsProvider {
     private final AtomicLong changeTransfers = new AtomicLong();
     /** AXFR mode: the last version read of each zone, brought up to date by IXFR on every read. */
     private final Map<String, ZoneSnapshot> held = new ConcurrentHashMap<>();
+    /**
+     * Changes whose records {@link #batches} parsed, for {@link #apply} of the same batch, which then
+     * drops them: parsing record text is the costly part of building UPDATE messages. Bounded.
+     */
+    private final Map<RRsetChange, Converted> parsed = new ConcurrentHashMap<>();
     /** False once the server refused an IXFR: zones are then read by AXFR. */
     private volatile boolean ixfr = true;
     /** False once the server refused an update only for its SOA prerequisite. */
@@ -306,7 +311,7 @@ public final class Rfc2136Provider implements DnsProvider {
     @Override
     public List<List<RRsetChange>> batches(String zone, List<RRsetChange> changes) {
         String z = Names.canonical(zone);
-        List<Converted> all = Converted.all(changes);
+        List<Converted> all = changes.stream().map(this::parsed).toList();
         List<List<RRsetChange>> out = new ArrayList<>();
         int i = 0;
         while (i < all.size()) {
@@ -329,6 +334,16 @@ public final class Rfc2136Provider implements DnsProvider {
             i = end;
         }
         return out;
+    }
+
+    private Converted parsed(RRsetChange c) {
+        Converted v = parsed.get(c);
+        if (v == null) {
+            if (parsed.size() >= 25_000) parsed.clear(); // bounded: changes batched but never applied
+            v = new Converted(c);
+            parsed.put(c, v);
+        }
+        return v;
     }
 
     /** True when the changes' UPDATE, and the one undoing them, each fit one message with an SOA prerequisite. */
@@ -362,7 +377,8 @@ public final class Rfc2136Provider implements DnsProvider {
         checkInZone(z, keys);
         if (changes.isEmpty()) return;
         Map<RRsetChange, Converted> converted = new HashMap<>();
-        for (RRsetChange c : changes) converted.put(c, new Converted(c));
+        for (RRsetChange c : changes) converted.put(c, parsed.getOrDefault(c, new Converted(c)));
+        for (RRsetChange c : batch) parsed.remove(c);
         // One message per batch, never more: checked before anything is read or sent.
         Update whole = UpdateMessages.message(z, null, changes.stream().map(converted::get).toList(), false);
         int length = client.wireLength(whole);

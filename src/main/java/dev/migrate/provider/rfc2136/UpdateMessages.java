@@ -65,12 +65,12 @@ final class UpdateMessages {
 
         /** §2.4.2: TTL zero, class IN, exact rdata. */
         List<Record> beforeAsPrerequisite() {
-            if (beforeAsPrerequisite == null) beforeAsPrerequisite = Rdata.toRecords(change.before().withTtl(0));
+            if (beforeAsPrerequisite == null) beforeAsPrerequisite = withTtlZero(before());
             return beforeAsPrerequisite;
         }
 
         List<Record> afterAsPrerequisite() {
-            if (afterAsPrerequisite == null) afterAsPrerequisite = Rdata.toRecords(change.after().withTtl(0));
+            if (afterAsPrerequisite == null) afterAsPrerequisite = withTtlZero(after());
             return afterAsPrerequisite;
         }
 
@@ -82,6 +82,25 @@ final class UpdateMessages {
     }
 
     private UpdateMessages() {}
+
+    /**
+     * The records with TTL 0, from their wire form (RFC 1035 §4.1.3: owner, type, class, then the 32-bit
+     * TTL), without parsing their text a second time.
+     */
+    static List<Record> withTtlZero(List<Record> records) {
+        List<Record> out = new ArrayList<>(records.size());
+        for (Record r : records) {
+            byte[] wire = r.toWire(Section.ANSWER);
+            int ttlAt = r.getName().length() + 4;
+            java.util.Arrays.fill(wire, ttlAt, ttlAt + 4, (byte) 0);
+            try {
+                out.add(Record.fromWire(wire, Section.ANSWER));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("a record dnsjava wrote does not parse: " + r, e);
+            }
+        }
+        return out;
+    }
 
     /**
      * Splits {@code changes} into as few messages as fit {@code maxBytes} each (the TSIG record's

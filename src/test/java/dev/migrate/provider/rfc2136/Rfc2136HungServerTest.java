@@ -74,6 +74,22 @@ class Rfc2136HungServerTest {
     }
 
     @Test
+    void aConnectionLeftIdleIsReplacedBeforeTheNextRequest() throws Exception {
+        // Servers close idle connections (Knot after 10 s); a write must not go out on one just closed.
+        try (BindServer bind = BindServer.builder().addPrimaryZone(ZONE, LabDns.ZONE_TEXT).start()) {
+            Rfc2136Provider p = LabDns.provider(bind.port(), bind.key(), dir);
+            RRset www = p.read(ZONE).get("www.example.test.", "A");
+            p.read(ZONE);
+            assertThat(p.connectionsOpened()).isEqualTo(1);
+            Thread.sleep(DnsClient.IDLE.toMillis() + 300);
+            p.apply(ZONE, List.of(RRsetChange.of(ZONE, www, www.withTtl(300))));
+            assertThat(p.connectionsOpened()).isEqualTo(2);
+            assertThat(LabDns.served(bind.port(), "www.example.test.", "A")).isEqualTo(www.withTtl(300));
+            p.close();
+        }
+    }
+
+    @Test
     void migrateApplyAgainstABindStoppedInTheMiddleOfAPhaseStopsInBoundedTimeAndTheNextRunSettles() throws Exception {
         int zones = 60;
         BindServer.Builder b = BindServer.builder();
