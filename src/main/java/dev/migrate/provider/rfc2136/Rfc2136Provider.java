@@ -427,7 +427,11 @@ public final class Rfc2136Provider implements DnsProvider {
             // A prerequisite failed, so nothing of the message was applied (§3.2): the zone moved since it
             // was read, or an RRset is not its before-image any more. Read again and decide again.
             ZoneSnapshot again = fresh(z, keys);
-            if (soa != null && soa.equals(again.soa()) && sameImages(view, again, keys)) {
+            if (Objects.equals(view.soa(), again.soa()) && sameImages(view, again, keys)) {
+                if (soa == null) {
+                    // Nothing moved that can be read, yet the server says a before-image does not hold.
+                    throw conflict(z, todo.stream().map(RRsetChange::key).toList(), again, changes);
+                }
                 // Nothing moved, yet the server refused: it does not take an SOA prerequisite as
                 // written. Do without it; the before-images still guard the data.
                 soaPrerequisite = false;

@@ -29,18 +29,7 @@ class Rfc2136ConcurrencyTest {
     void zonesWrittenFromSeveralThreadsShareOneConnectionAndEachGetsItsOwnAnswers() throws Exception {
         int zones = 12;
         BindServer.Builder b = BindServer.builder();
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < zones; i++) {
-            String z = "c" + i + ".test.";
-            names.add(z);
-            b.addPrimaryZone(z, """
-                    $TTL 3600
-                    @    IN SOA ns1.%1$s hostmaster.%1$s 1 3600 600 86400 300
-                    @    IN NS  ns1.%1$s
-                    ns1  IN A   127.0.0.1
-                    www  IN A   203.0.113.10
-                    """.formatted(z));
-        }
+        List<String> names = LabDns.smallZones(b, "c", zones);
         try (BindServer bind = b.start()) {
             Rfc2136Provider p = LabDns.provider(bind.port(), bind.key(), dir);
             ExecutorService pool = Executors.newFixedThreadPool(4);

@@ -93,38 +93,10 @@ class Rfc2136HungServerTest {
     void migrateApplyAgainstABindStoppedInTheMiddleOfAPhaseStopsInBoundedTimeAndTheNextRunSettles() throws Exception {
         int zones = 60;
         BindServer.Builder b = BindServer.builder();
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < zones; i++) {
-            String z = String.format("z%03d.test.", i);
-            names.add(z);
-            b.addPrimaryZone(z, """
-                    $TTL 3600
-                    @    IN SOA ns1.%1$s hostmaster.%1$s 1 3600 600 86400 300
-                    @    IN NS  ns1.%1$s
-                    ns1  IN A   127.0.0.1
-                    @    IN A   203.0.113.10
-                    www  IN A   203.0.113.10
-                    """.formatted(z));
-        }
+        List<String> names = LabDns.smallZones(b, "z", zones);
         try (BindServer bind = b.start()) {
-            Files.writeString(dir.resolve("key.secret"), bind.key().secret() + "\n");
-            Path plan = dir.resolve("hung.yaml");
-            StringBuilder list = new StringBuilder();
-            for (String z : names) list.append("  - ").append(z).append('\n');
-            Files.writeString(plan, """
-                    name: hung
-                    cutover: 2030-01-10T12:00:00Z
-                    provider:
-                      type: rfc2136
-                      server: "127.0.0.1:%d"
-                      tsig: { name: %s, algorithm: %s, secretFile: key.secret }
-                      timeout: 1s
-                    nameservers: ["127.0.0.1:%d"]
-                    ttl: { lowered: 300, restore: original }
-                    rewrite:
-                      - { from: 203.0.113.10, to: 198.51.100.10 }
-                    zones:
-                    %s""".formatted(bind.port(), bind.key().name(), bind.key().algorithm(), bind.port(), list));
+            Path plan = LabDns.rfc2136Plan(dir, "hung", bind.port(), bind.key(), "1s", names,
+                    List.of("203.0.113.10 198.51.100.10"));
             Path journal = dir.resolve(".migrate").resolve("hung");
 
             // Stop BIND once a third of the zones' batches are journaled, while the run is writing.

@@ -48,26 +48,9 @@ class Rfc2136SplitBatchTest {
     }
 
     Path plan(BindServer bind) throws Exception {
-        Files.writeString(dir.resolve("key.secret"), bind.key().secret() + "\n");
-        Path p = dir.resolve("big.yaml");
-        Files.writeString(p, """
-                name: big
-                cutover: 2030-01-10T12:00:00Z
-                provider:
-                  type: rfc2136
-                  server: "127.0.0.1:%d"
-                  tsig: { name: %s, algorithm: %s, secretFile: key.secret }
-                  timeout: 5s
-                zones: [big.test]
-                nameservers: ["127.0.0.1:%d"]
-                ttl: { lowered: 300, restore: original }
-                rewrite:
-                  - { from: 203.0.113.1, to: 198.51.100.1 }
-                  - { from: 203.0.113.2, to: 198.51.100.2 }
-                  - { from: 203.0.113.3, to: 198.51.100.3 }
-                  - { from: 203.0.113.4, to: 198.51.100.4 }
-                """.formatted(bind.port(), bind.key().name(), bind.key().algorithm(), bind.port()));
-        return p;
+        return LabDns.rfc2136Plan(dir, "big", bind.port(), bind.key(), "5s", List.of(ZONE), List.of(
+                "203.0.113.1 198.51.100.1", "203.0.113.2 198.51.100.2", "203.0.113.3 198.51.100.3",
+                "203.0.113.4 198.51.100.4"));
     }
 
     ZoneSnapshot zone(BindServer bind) throws Exception {
