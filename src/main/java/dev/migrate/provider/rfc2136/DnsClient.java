@@ -257,6 +257,7 @@ final class DnsClient implements AutoCloseable {
         final int id;
         final BlockingQueue<Object> answers = new LinkedBlockingQueue<>();
         TSIGRecord sentTsig;
+        Record question;
         long sentAt;
 
         Pending(Connection connection, int id) {
@@ -300,13 +301,24 @@ final class DnsClient implements AutoCloseable {
             }
             if (o instanceof IOException e) throw f.forIo(e, bound);
             byte[] wire = (byte[]) o;
+            Message m;
             try {
-                return new Answer(wire, new Message(wire));
+                m = new Message(wire);
             } catch (IOException e) {
                 drop();
                 throw new ProviderException(Kind.SERVER, shown + ": the answer to the " + f.operation() + " for zone "
                         + f.zone() + " cannot be parsed: " + e.getMessage(), e);
             }
+            // Matched by message ID only so far; an answer to another question is not this request's.
+            Record asked = question;
+            Record got = m.getQuestion();
+            if (asked != null && got != null && (!asked.getName().equals(got.getName()) || asked.getType() != got.getType())) {
+                drop();
+                throw new ProviderException(Kind.SERVER, shown + " answered the " + f.operation() + " for zone "
+                        + f.zone() + " with an answer to another question (" + got.getName() + " "
+                        + org.xbill.DNS.Type.string(got.getType()) + ")");
+            }
+            return new Answer(wire, m);
         }
 
         void drop() {
@@ -328,6 +340,7 @@ final class DnsClient implements AutoCloseable {
             throw f.forIo(e, timeout);
         }
         Pending p = c.register();
+        p.question = request.getQuestion();
         request.getHeader().setID(p.id);
         if (tsig != null) request.setTSIG(tsig);
         byte[] wire;
