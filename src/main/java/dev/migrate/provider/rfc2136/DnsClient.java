@@ -105,17 +105,11 @@ final class DnsClient implements AutoCloseable {
     }
 
     /**
-     * The bytes {@code request} takes on the wire as this client sends it (signed when a key is set), or
-     * -1 when it does not fit one message. Signs a copy; {@code request} is left as it was.
+     * At most the bytes {@code request} takes on the wire as this client sends it: compressed as sent,
+     * plus the longest TSIG record the key makes (dnsjava's own bound, RFC 8945 §4.2), when a key is set.
      */
     int wireLength(Message request) {
-        Message m = request.clone();
-        if (tsig != null) m.setTSIG(tsig);
-        try {
-            return m.toWire(MAX_MESSAGE, false).length;
-        } catch (MessageSizeExceededException e) {
-            return -1;
-        }
+        return request.toWire().length + (tsig == null ? 0 : tsig.recordLength());
     }
 
     /**

@@ -16,7 +16,8 @@ import dev.migrate.support.Sleeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -104,9 +105,11 @@ public final class Rfc2136Provider implements DnsProvider {
     private final Map<String, ZoneSnapshot> held = new ConcurrentHashMap<>();
     /**
      * Changes whose records {@link #batches} parsed, for {@link #apply} of the same batch, which then
-     * drops them: parsing record text is the costly part of building UPDATE messages. Bounded.
+     * drops them: parsing record text is the costly part of building UPDATE messages. By identity: the
+     * engine hands apply the very changes batches cut (hashing 5,000 RRsets' data cost more than the
+     * lookups saved); any other change is parsed anew. Bounded.
      */
-    private final Map<RRsetChange, Converted> parsed = new ConcurrentHashMap<>();
+    private final Map<RRsetChange, Converted> parsed = Collections.synchronizedMap(new IdentityHashMap<>());
     /** False once the server refused an IXFR: zones are then read by AXFR. */
     private volatile boolean ixfr = true;
     /** False once the server refused an update only for its SOA prerequisite. */
@@ -352,8 +355,7 @@ public final class Rfc2136Provider implements DnsProvider {
         if (writes.isEmpty()) return true;
         int budget = DnsClient.MAX_MESSAGE - UpdateMessages.SOA_PREREQUISITE;
         for (boolean inverse : new boolean[] {false, true}) {
-            int n = client.wireLength(UpdateMessages.message(zone, null, writes, inverse));
-            if (n < 0 || n > budget) return false;
+            if (client.wireLength(UpdateMessages.sameSize(zone, writes, inverse)) > budget) return false;
         }
         return true;
     }
@@ -376,13 +378,14 @@ public final class Rfc2136Provider implements DnsProvider {
         List<RRsetKey> keys = changes.stream().map(RRsetChange::key).toList();
         checkInZone(z, keys);
         if (changes.isEmpty()) return;
-        Map<RRsetChange, Converted> converted = new HashMap<>();
-        for (RRsetChange c : changes) converted.put(c, parsed.getOrDefault(c, new Converted(c)));
-        for (RRsetChange c : batch) parsed.remove(c);
+        Map<RRsetChange, Converted> converted = new IdentityHashMap<>();
+        for (RRsetChange c : changes) {
+            Converted known = parsed.remove(c);
+            converted.put(c, known != null ? known : new Converted(c));
+        }
         // One message per batch, never more: checked before anything is read or sent.
-        Update whole = UpdateMessages.message(z, null, changes.stream().map(converted::get).toList(), false);
-        int length = client.wireLength(whole);
-        if (length < 0 || length > DnsClient.MAX_MESSAGE - UpdateMessages.SOA_PREREQUISITE) {
+        Update whole = UpdateMessages.sameSize(z, changes.stream().map(converted::get).toList(), false);
+        if (client.wireLength(whole) > DnsClient.MAX_MESSAGE - UpdateMessages.SOA_PREREQUISITE) {
             throw new ProviderException(Kind.INVALID, "the batch of " + changes.size() + " RRsets for zone " + z
                     + " does not fit one UPDATE message (64 KiB): nothing was sent; batches must come from"
                     + " batches(), which cuts them to size");

@@ -143,6 +143,19 @@ final class UpdateMessages {
      * apex NS (see {@link #apexNs}).
      */
     static Update message(String zone, RRset soa, List<Converted> changes, boolean inverse) {
+        return message(zone, soa, changes, inverse, true);
+    }
+
+    /**
+     * The message of the same size as {@link #message(String, RRset, List, boolean)}, for measuring: its
+     * prerequisites keep the images' TTLs instead of 0 (a TTL takes four bytes whatever its value), which
+     * saves making TTL-0 copies of records that may never be sent.
+     */
+    static Update sameSize(String zone, List<Converted> changes, boolean inverse) {
+        return message(zone, null, changes, inverse, false);
+    }
+
+    private static Update message(String zone, RRset soa, List<Converted> changes, boolean inverse, boolean exact) {
         Name origin = Names.toName(zone);
         Update u = new Update(origin);
         if (soa != null) {
@@ -153,7 +166,9 @@ final class UpdateMessages {
             if (created) {
                 u.absent(Names.toName(c.change.key().name()), Type.value(c.change.key().type()));
             } else {
-                for (Record r : inverse ? c.afterAsPrerequisite() : c.beforeAsPrerequisite()) u.addRecord(r, Section.PREREQ);
+                List<Record> prerequisite = exact ? (inverse ? c.afterAsPrerequisite() : c.beforeAsPrerequisite())
+                        : (inverse ? c.after() : c.before());
+                for (Record r : prerequisite) u.addRecord(r, Section.PREREQ);
             }
         }
         for (Converted c : changes) {
