@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * process ({@code java -jar JAR}, the launcher's JVM flags) and prints its wall time and peak RSS
  * (from {@code /usr/bin/time}) beside two references on the same server: one {@code nsupdate} process
  * making the same change with the same prerequisites (one UPDATE per zone and batch, as migrate sends),
- * and one {@code dig -f} process transferring every zone (AXFR). After each migrate step the transfer
+ * (over TCP) and one {@code dig -f} process transferring every zone (AXFR). After each migrate step the transfer
  * also checks that every zone holds exactly what the step should have left: a figure counts only if
  * the change is whole.
  *
@@ -217,8 +217,10 @@ public final class ZonesBench {
     static double nsupdate(Path keyFile, Path script) throws Exception {
         Path out = script.resolveSibling(script.getFileName() + ".out");
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(LabBinaries.require("nsupdate").toString(), "-t", "60", "-k", keyFile.toString(),
-                script.toString()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        // -v: over TCP, as migrate sends. Over UDP nsupdate resends an update whose answer is late, and the
+        // second copy then fails its prerequisites (the first had landed).
+        Process p = new ProcessBuilder(LabBinaries.require("nsupdate").toString(), "-v", "-t", "60", "-k",
+                keyFile.toString(), script.toString()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         if (!p.waitFor(stepTimeout().toMinutes(), TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IllegalStateException("nsupdate did not finish within " + stepTimeout());
