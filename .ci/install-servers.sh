@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real servers the lab tests run (src/test/java/dev/migrate/lab): BIND 9, Knot DNS,
-# PowerDNS Authoritative (sqlite3 backend), Unbound, nginx, plus dig/nsupdate/dnsperf/sqlite3/openssl.
+# PowerDNS Authoritative (sqlite3 backend), Unbound, nginx, PostgreSQL 15 (the shared-state backend),
+# plus dig/nsupdate/dnsperf/sqlite3/openssl/runuser, and man (man-db) to render the man pages the build
+# writes (ManPagesTest).
 #
 # Idempotent: when every binary is already on the machine it installs nothing. CI runs on a fresh
 # Debian machine where none of them exist, so .ci/run must call this before the tests; the lab
@@ -8,8 +10,10 @@
 # (policy-rc.d refuses), so nothing ends up listening on port 53.
 set -u
 
-BINARIES="named knotd knotc pdns_server unbound unbound-control nginx dnsperf dig nsupdate tsig-keygen sqlite3 openssl"
-PACKAGES="bind9 bind9-utils bind9-dnsutils knot knot-dnsutils pdns-server pdns-backend-sqlite3 sqlite3 unbound nginx dnsperf openssl"
+BINARIES="named knotd knotc pdns_server unbound unbound-control nginx dnsperf dig nsupdate tsig-keygen sqlite3 openssl runuser man"
+# PostgreSQL's server binaries are not on PATH (Debian keeps them per major version): found by path.
+BINARY_PATHS="/usr/lib/postgresql/15/bin/postgres /usr/lib/postgresql/15/bin/initdb /usr/lib/postgresql/15/bin/pg_isready"
+PACKAGES="bind9 bind9-utils bind9-dnsutils knot knot-dnsutils pdns-server pdns-backend-sqlite3 sqlite3 unbound nginx dnsperf openssl man-db postgresql"
 
 # Server binaries live in sbin, which a non-root PATH often lacks.
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
@@ -19,6 +23,9 @@ missing() {
   out=""
   for b in $BINARIES; do
     command -v "$b" >/dev/null 2>&1 || out="$out $b"
+  done
+  for p in $BINARY_PATHS; do
+    [ -x "$p" ] || out="$out $p"
   done
   printf '%s' "${out# }"
 }

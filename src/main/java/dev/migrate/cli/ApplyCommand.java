@@ -1,7 +1,10 @@
 package dev.migrate.cli;
 
+import dev.migrate.engine.Autopilot;
 import dev.migrate.engine.Engine;
+import dev.migrate.engine.EngineEvent;
 import dev.migrate.engine.EngineException;
+import dev.migrate.engine.EngineListener;
 import dev.migrate.engine.PhaseResult;
 import dev.migrate.engine.RunReport;
 import dev.migrate.engine.Verdict;
@@ -10,7 +13,6 @@ import dev.migrate.provider.Providers;
 import dev.migrate.support.Durations;
 import dev.migrate.support.Sleeper;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +59,10 @@ public final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--restart", description = "After a rollback: keep the old journal aside and start the timeline again.")
     boolean restart;
 
+    @Option(names = "--original-ttl", paramLabel = "SECONDS", description = "The TTL the records had before a lowering"
+            + " whose journal was lost (lower-ttl refuses to guess it).")
+    Long originalTtl;
+
     @Option(names = "--limit", defaultValue = "50", description = "Most RRsets listed per phase in text output.")
     int limit;
 
@@ -73,26 +79,31 @@ public final class ApplyCommand implements Callable<Integer> {
         if (waitForAll && dryRun) throw new CliException(ExitCode.INVALID, "--wait and --dry-run do not go together");
         Clock clock = common.clock();
         try (Workspace ws = plan.open(Providers.discover(), clock)) {
-            Engine.Listener listener = output.json() || quiet ? Engine.Listener.SILENT : withLiveLine(out, err);
-            if (output.json() || quiet) listener = Engine.Listener.SILENT;
+            EngineListener listener = output.json() || quiet ? EngineListener.SILENT : withLiveLine(out, err);
+            boolean terminal = System.console() != null && !output.json();
+            Countdown countdown = new Countdown(out, clock, terminal);
             Engine engine = EngineFactory.create(ws, state, clock, Sleeper.REAL, listener);
             if (restart) {
-                Path archived = run(() -> engine.restart());
-                if (!quiet) out.println("started again; the previous journal is kept as " + archived);
+                Engine.Restart r = run(engine::restart);
+                if (!quiet) {
+                    out.println(r.archivedTo() != null ? "started again; the previous journal is kept as " + r.archivedTo()
+                            : "started again from " + r.fromPhase() + " without a new lowering: the lowered TTLs are still"
+                                    + " in force, and the journal keeps what was done before");
+                }
             }
-            if (!waitForAll) return report(engine, ws, out, err, clock.instant(), run(() -> engine.apply(options())));
-            return waitLoop(engine, ws, out, err, clock);
+            if (!waitForAll) return report(ws, out, err, clock.instant(), run(() -> engine.apply(options())));
+            return waitLoop(engine, ws, out, err, clock, countdown);
         }
     }
 
     /** Prints the engine's lines; while propagation is awaited on a terminal, the live line on stderr. */
-    private static Engine.Listener withLiveLine(PrintWriter out, PrintWriter err) {
+    private static EngineListener withLiveLine(PrintWriter out, PrintWriter err) {
         ProgressLine live = ProgressLine.forConsole(err);
-        return new Engine.Listener() {
+        return new EngineListener() {
             @Override
-            public void say(String line) {
+            public void event(EngineEvent e) {
                 if (live != null) live.done();
-                out.println(line);
+                EventText.print(out, e);
             }
 
             @Override
@@ -103,54 +114,100 @@ public final class ApplyCommand implements Callable<Integer> {
     }
 
     private Engine.Options options() {
-        return new Engine.Options(dryRun, phase, force);
+        if (originalTtl != null && (originalTtl < 0 || originalTtl > dev.migrate.dns.RRset.MAX_TTL)) {
+            throw new CliException(ExitCode.INVALID, "--original-ttl " + originalTtl + ": expected 0.."
+                    + dev.migrate.dns.RRset.MAX_TTL + " seconds (RFC 2181 §8)");
+        }
+        return new Engine.Options(dryRun, phase, force, originalTtl);
     }
 
-    private int report(Engine engine, Workspace ws, PrintWriter out, PrintWriter err, Instant now, RunReport r) {
+    private int report(Workspace ws, PrintWriter out, PrintWriter err, Instant now, RunReport r) {
         if (output.json()) out.println(Json.write(RunOutput.json(ws.plan().name(), r, now)));
-        else RunOutput.text(out, err, r, now, quiet, limit);
+        else RunOutput.text(out, err, r, now, quiet, limit, Colour.of(spec));
         return r.verdict().exitCode();
     }
 
     /**
-     * Runs due phases, then sleeps until the next one, until the timeline is done or something stops it.
-     * A swap held back only by its earliest safe instant (the lowering came late) is not a stop here: the
-     * operator asked to wait, so it sleeps until that instant and tries again.
+     * {@code --wait}: the autopilot runs due phases and sleeps until the next one, until the timeline is
+     * done or something stops it. A swap held back only by its earliest safe instant (the lowering came
+     * late) is not a stop here: the operator asked to wait, so it waits for that instant.
      */
-    private int waitLoop(Engine engine, Workspace ws, PrintWriter out, PrintWriter err, Clock clock) throws Exception {
-        boolean terminal = System.console() != null && !output.json();
-        // Bounded: every round runs at least one phase or sleeps until one is due (or safe); phases are finite.
-        for (int round = 0; round < 4 * ws.plan().phases().size() + 4; round++) {
-            RunReport r = run(() -> engine.apply(options()));
-            if (r.verdict() == Verdict.BLOCKED && r.retryAt() != null) {
-                List<PhaseResult> ran = r.phases().subList(0, r.phases().size() - 1);
-                PhaseResult held = r.phases().get(r.phases().size() - 1);
-                report(engine, ws, out, err, clock.instant(),
-                        new RunReport(ran, Verdict.OK, held.phase(), r.retryAt(), r.notes()));
-                if (!quiet && !output.json()) out.println(held.phase() + ": waiting: " + held.message());
-                sleepUntil(held.phase(), r.retryAt(), out, clock, terminal);
-                continue;
+    private int waitLoop(Engine engine, Workspace ws, PrintWriter out, PrintWriter err, Clock clock, Countdown countdown) {
+        RunReport last = run(() -> {
+            try {
+                return new Autopilot(engine, clock, countdown, false).run(new Autopilot.Driver() {
+                    @Override
+                    public Instant when(dev.migrate.engine.Scheduler.Next next) {
+                        return notifyWakeUp(ws.plan(), engine.timeline(), next, clock.instant());
+                    }
+
+                    @Override
+                    public void waiting(dev.migrate.engine.Scheduler.Next next, Instant at) {
+                        countdown.phase = next.id();
+                    }
+
+                    @Override
+                    public void round(Instant startedAt, RunReport r, boolean held) {
+                        if (!held) {
+                            report(ws, out, err, clock.instant(), r);
+                            return;
+                        }
+                        List<PhaseResult> ran = r.phases().subList(0, r.phases().size() - 1);
+                        PhaseResult waiting = r.phases().get(r.phases().size() - 1);
+                        report(ws, out, err, clock.instant(), new RunReport(ran, Verdict.OK, waiting.phase(), r.retryAt(), r.notes()));
+                        if (!quiet && !output.json()) out.println(waiting.phase() + ": waiting: " + waiting.message());
+                        countdown.phase = waiting.phase();
+                    }
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineException(Verdict.FAILURE, "interrupted");
             }
-            int code = report(engine, ws, out, err, clock.instant(), r);
-            if (code != 0 || r.nextPhase() == null) return code;
-            sleepUntil(r.nextPhase(), r.nextAt(), out, clock, terminal);
-        }
-        throw new CliException(ExitCode.FAILURE, "--wait made no progress; stopping");
+        });
+        return last.verdict().exitCode();
     }
 
-    private static void sleepUntil(String phase, Instant at, PrintWriter out, Clock clock, boolean terminal)
-            throws InterruptedException {
-        Duration left = Duration.between(clock.instant(), at);
-        while (!left.isNegative() && !left.isZero()) {
-            if (terminal) {
+    /**
+     * When {@code --wait} runs its next round: the phase's instant, except that a plan with webhooks wakes an
+     * hour before its swap, so the round that finds nothing due tells them the swap is coming.
+     */
+    static Instant notifyWakeUp(dev.migrate.plan.Plan plan, dev.migrate.plan.Timeline timeline,
+            dev.migrate.engine.Scheduler.Next next, Instant now) {
+        boolean swap = timeline.phase(next.id()).map(p -> p.action() == dev.migrate.plan.Action.SWAP).orElse(false);
+        if (plan.notifications().isEmpty() || !swap) return next.at();
+        Instant reminder = next.at().minus(dev.migrate.engine.Notice.SWAP_WARNING);
+        return now.isBefore(reminder) ? reminder : next.at();
+    }
+
+    /** Real sleep; on a terminal, a line counting down to the next phase. */
+    private static final class Countdown implements Sleeper {
+        private final PrintWriter out;
+        private final Clock clock;
+        private final boolean terminal;
+        String phase = "the next phase";
+
+        Countdown(PrintWriter out, Clock clock, boolean terminal) {
+            this.out = out;
+            this.clock = clock;
+            this.terminal = terminal;
+        }
+
+        @Override
+        public void sleep(Duration d) throws InterruptedException {
+            if (!terminal) {
+                Sleeper.REAL.sleep(d);
+                return;
+            }
+            Instant until = clock.instant().plus(d);
+            Duration left = d;
+            while (!left.isNegative() && !left.isZero()) {
                 out.print("\rwaiting for " + phase + ": " + Durations.human(left) + "   ");
                 out.flush();
+                Thread.sleep(Math.max(1, Math.min(1000, left.toMillis())));
+                left = Duration.between(clock.instant(), until);
             }
-            Duration step = terminal ? (left.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : left) : left;
-            Thread.sleep(Math.max(1, step.toMillis()));
-            left = Duration.between(clock.instant(), at);
+            out.print("\r\033[K");
         }
-        if (terminal) out.print("\r\033[K");
     }
 
     interface EngineCall<T> {

@@ -6,6 +6,8 @@ import dev.migrate.dns.Names;
 import dev.migrate.dns.RRset;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.engine.DefaultProbes;
+import dev.migrate.engine.JournalFacts;
+import dev.migrate.engine.PhaseChanges;
 import dev.migrate.engine.Target;
 import dev.migrate.engine.Targets;
 import dev.migrate.engine.Workspace;
@@ -14,11 +16,15 @@ import dev.migrate.probe.AddressReport;
 import dev.migrate.probe.AuthoritativeProbe;
 import dev.migrate.probe.Expectation;
 import dev.migrate.probe.ProbeException;
+import dev.migrate.probe.PropagationCheck;
 import dev.migrate.probe.RRsetState;
 import dev.migrate.probe.ResolverObservation;
 import dev.migrate.probe.Round;
 import dev.migrate.probe.ServerState;
+import dev.migrate.provider.ProviderConfig;
+import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.Providers;
+import dev.migrate.provider.manual.ManualProviderFactory;
 import dev.migrate.support.Durations;
 import dev.migrate.support.Sleeper;
 import java.io.PrintWriter;
@@ -64,8 +70,28 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "20", description = "Most non-matching RRsets listed per address in text (default 20).")
     int limit;
 
+    @Mixin
+    StateOptions state;
+    @Option(names = "--from-nameservers", description = "Take what the newest authoritative address serves as the"
+            + " expected data, without asking the provider (no credentials needed). Also what happens when the"
+            + " provider's credentials are missing or refused.")
+    boolean fromNameservers;
+
     @Spec
     CommandSpec spec;
+
+    private dev.migrate.state.JournalState journal(Plan p, Clock clock) {
+        try {
+            return dev.migrate.state.JournalState.of(EngineFactory.store(p, state, clock).read());
+        } catch (java.io.IOException e) {
+            throw new CliException(ExitCode.FAILURE, e.getMessage());
+        }
+    }
+    /** Where the expected data came from: "provider", or "nameservers" (no credentials). */
+    private String readFrom = "provider";
+
+    /** The plan confirms by reading the provider back: there is nothing to query. */
+    private boolean readBack;
 
     @Override
     public Integer call() throws Exception {
@@ -78,21 +104,24 @@ public final class CheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.INVALID, "--timeout: " + e.getMessage());
         }
-        Plan p;
-        Map<String, ZoneSnapshot> live;
-        try (Workspace ws = plan.open(Providers.discover(), clock)) {
-            p = ws.plan();
-            live = ws.readLive();
-        }
-        if (DefaultProbes.viaProvider(p)) {
+        Providers providers = Providers.discover();
+        Plan p = plan.load(providers);
+        Map<String, ZoneSnapshot> live = readLive(p, providers, clock, err);
+        if (readBack) {
             throw new CliException(ExitCode.INVALID, "nothing to query: this plan confirms by reading the provider back"
                     + " (propagation.via, or zone files nothing serves); list the servers under nameservers: to check them");
         }
         Targets.Expansion ex = Targets.expand(p, live);
         List<Expectation> expected = new ArrayList<>();
+        java.util.Set<String> watched = new java.util.HashSet<>();
         for (Target t : ex.targets()) {
             ZoneSnapshot z = live.get(t.zone());
-            expected.add(new Expectation(t.zone(), t.key(), z == null ? null : z.get(t.key())));
+            if (watched.add(t.zone() + " " + t.key())) expected.add(new Expectation(t.zone(), t.key(), z == null ? null : z.get(t.key())));
+        }
+        // After a rewrite swap the old address is gone from the zones: the journal still knows what moved.
+        for (PhaseChanges.ZonedKey k : JournalFacts.lastWritten(journal(p, clock)).keySet()) {
+            ZoneSnapshot z = live.get(k.zone());
+            if (z != null && watched.add(k.zone() + " " + k.key())) expected.add(new Expectation(k.zone(), k.key(), z.get(k.key())));
         }
         AuthoritativeProbe probe;
         try {
@@ -103,6 +132,7 @@ public final class CheckCommand implements Callable<Integer> {
         ResolverObservation resolvers = ResolverObservation.forPlan(p, clock);
         boolean ignore = probe.settings().ignoreUnreachable();
 
+        long watchStarted = System.nanoTime();
         Round round = probe.probeOnce(expected);
         if (watch) {
             ProgressLine line = !output.json() ? ProgressLine.forConsole(err) : null;
@@ -117,18 +147,73 @@ public final class CheckCommand implements Callable<Integer> {
             }
             if (line != null) line.done();
         }
-        List<ResolverObservation.Report> seen = resolvers.observe(expected);
-        if (output.json()) out.println(Json.write(json(round, seen)));
-        else text(out, p, expected, round, seen, clock);
-        return round.settled(ignore) ? ExitCode.OK : ExitCode.CHECK_FAILED;
+        List<ResolverObservation.Report> seen;
+        ResolverObservation.Gate gate = null;
+        if (watch && round.settled(ignore) && ResolverObservation.gated(p)) {
+            // resolvers: { gate: true }: --watch also waits until every resolver's clients get the data.
+            Duration left = bound.minus(Duration.ofNanos(System.nanoTime() - watchStarted));
+            gate = resolvers.await(expected, clock.instant().plus(left.isNegative() ? Duration.ZERO : left),
+                    p.propagation().interval(), Sleeper.REAL, PropagationCheck.Listener.NONE);
+            seen = gate.resolvers().stream().map(ResolverObservation.ResolverWait::last).toList();
+        } else {
+            seen = resolvers.observe(expected);
+        }
+        boolean resolversOk = !ResolverObservation.gated(p) || seen.stream().allMatch(ResolverObservation.Report::seesNew);
+        if (output.json()) {
+            out.println(Json.write(json(round, seen).put("expectedFrom", readFrom).put("resolverGate", ResolverObservation.gated(p))));
+        } else {
+            text(out, p, expected, round, seen, clock);
+            if (gate != null) out.println("resolver gate: " + gate.summary());
+        }
+        return round.settled(ignore) && resolversOk ? ExitCode.OK : ExitCode.CHECK_FAILED;
+    }
+
+    /**
+     * What the provider holds; without usable credentials for it (a read-only user, a cron job without the
+     * secret, {@code --from-nameservers}), what the zones' authoritative servers serve, read without any
+     * (the manual provider's reader: the newest serial's address, by unsigned AXFR or RD=0 queries).
+     */
+    private Map<String, ZoneSnapshot> readLive(Plan p, Providers providers, Clock clock, PrintWriter err) throws Exception {
+        if (!fromNameservers) {
+            try (Workspace ws = Workspace.open(p, providers, System::getenv, clock, plan.operator())) {
+                readBack = DefaultProbes.viaProvider(p, ws.provider());
+                return ws.readLive();
+            } catch (ProviderException e) {
+                if (e.kind() != ProviderException.Kind.AUTH) throw e;
+                err.println("migrate: no usable credentials for provider " + p.provider().type() + " (" + e.getMessage()
+                        + "); reading the zones from their authoritative servers instead");
+                err.flush();
+            }
+        }
+        readFrom = "nameservers";
+        String queryTimeout = Math.max(1, p.propagation().queryTimeout().toSeconds()) + "s";
+        ProviderConfig config = new ProviderConfig("manual", Map.of("queryTimeout", queryTimeout), p.baseDir(),
+                System::getenv, clock).withOperator(plan.operator()).withPlanServers(p.propagation().nameservers(), p.propagation().resolvers());
+        try (Workspace ws = Workspace.of(p, new ManualProviderFactory().create(config))) {
+            readBack = DefaultProbes.viaProvider(p, ws.provider());
+            return ws.readLive();
+        }
+    }
+
+    /**
+     * Addresses, not (zone, address) pairs: the round holds one report per zone an address serves, so two
+     * servers of two zones are 2 addresses, and an address is in sync when it serves every zone's RRsets.
+     */
+    record Tally(int inSync, int addresses) {
+        static Tally of(Round r) {
+            Map<String, Boolean> all = new java.util.LinkedHashMap<>();
+            for (AddressReport a : r.addresses()) all.merge(a.server().addressText(), a.matches(), Boolean::logicalAnd);
+            return new Tally((int) all.values().stream().filter(b -> b).count(), all.size());
+        }
     }
 
     private void report(ProgressLine line, PrintWriter err, Round r, int n, Duration elapsed) {
         List<String> lag = r.laggards().stream().map(AddressReport::describe).toList();
+        Tally t = Tally.of(r);
         if (line != null) {
-            line.progress(r.inSync(), r.addresses().size(), lag, elapsed, null);
+            line.progress(t.inSync(), t.addresses(), lag, elapsed, null);
         } else if (!output.json()) {
-            err.println("round " + n + ": " + r.inSync() + "/" + r.addresses().size() + " addresses in sync"
+            err.println("round " + n + ": " + t.inSync() + "/" + t.addresses() + " addresses in sync"
                     + (lag.isEmpty() ? "" : "; waiting for " + String.join("; ", lag.subList(0, Math.min(3, lag.size())))
                     + (lag.size() > 3 ? " and " + (lag.size() - 3) + " more" : "")));
             err.flush();
@@ -140,6 +225,7 @@ public final class CheckCommand implements Callable<Integer> {
         ArrayNode servers = root.putArray("servers");
         for (AddressReport a : r.addresses()) {
             ObjectNode o = servers.addObject();
+            o.put("zone", a.server().zone());
             o.put("name", a.server().name());
             o.put("address", a.server().addressText());
             if (a.serial() < 0) o.putNull("serial");
@@ -178,7 +264,8 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     void text(PrintWriter out, Plan p, List<Expectation> expected, Round r, List<ResolverObservation.Report> seen, Clock clock) {
-        out.println("Expected (what the provider holds now), " + expected.size() + " RRset" + (expected.size() == 1 ? "" : "s") + ":");
+        out.println("Expected (" + (readFrom.equals("provider") ? "what the provider holds now"
+                : "what the newest authoritative address serves: read without provider credentials") + "), " + expected.size() + " RRset" + (expected.size() == 1 ? "" : "s") + ":");
         int shown = 0;
         for (Expectation e : expected) {
             if (shown++ == limit) {
@@ -190,14 +277,17 @@ public final class CheckCommand implements Callable<Integer> {
                     + (s == null ? "absent" : "TTL " + s.ttl() + "  " + String.join(", ", s.rdata())));
         }
         out.println();
-        out.printf("%-28s %-22s %-12s %-12s %s%n", "SERVER", "ADDRESS", "SERIAL", "STATE", "RRSETS MATCHING");
+        Colour colour = Colour.of(spec);
+        int zoneWidth = Math.max(4, r.addresses().stream().mapToInt(a -> a.server().zone().length()).max().orElse(4));
+        out.printf("%-" + zoneWidth + "s %-28s %-22s %-12s %-12s %s%n", "ZONE", "SERVER", "ADDRESS", "SERIAL", "STATE",
+                "RRSETS MATCHING");
         for (AddressReport a : r.addresses()) {
             long ok = a.rrsets().stream().filter(s -> s.state() == ServerState.MATCH).count();
             String serial = a.serial() < 0 ? "-" : Long.toString(a.serial());
             if (a.behindBy() != null) serial += " (behind " + a.behindBy() + ")";
             String name = a.server().name().equals(a.server().addressText()) ? "(listed)" : a.server().name();
-            out.printf("%-28s %-22s %-12s %-12s %d/%d%n", name, a.server().addressText(), serial,
-                    a.state().word(), ok, a.rrsets().size());
+            out.printf("%-" + zoneWidth + "s %-28s %-22s %-12s %s %d/%d%n", a.server().zone(), name, a.server().addressText(),
+                    serial, colour.state(a.state().word(), 12), ok, a.rrsets().size());
             int listed = 0;
             for (RRsetState s : a.rrsets()) {
                 if (s.state() == ServerState.MATCH) continue;
@@ -205,12 +295,15 @@ public final class CheckCommand implements Callable<Integer> {
                     out.println("    ... and more (use --output json for all)");
                     break;
                 }
-                out.println("    " + s.state().word() + ": " + (s.detail().startsWith(s.key().name()) ? s.detail()
+                out.println("    " + colour.state(s.state().word()) + ": " + (s.detail().startsWith(s.key().name()) ? s.detail()
                         : s.key() + ": " + s.detail()));
             }
         }
         out.println();
-        out.println(r.inSync() + "/" + r.addresses().size() + " authoritative addresses serve every RRset"
+        Tally t = Tally.of(r);
+        int zones = (int) r.addresses().stream().map(a -> a.server().zone()).distinct().count();
+        out.println(t.inSync() + "/" + t.addresses() + " authoritative addresses serve every RRset"
+                + (zones > 1 ? " of the " + zones + " zones" : "")
                 + (r.settled(false) ? "" : r.settled(p.propagation().ignoreUnreachable())
                         ? " (unreachable ones ignored: unreachable: ignore)" : ""));
         if (!seen.isEmpty()) {
@@ -219,7 +312,8 @@ public final class CheckCommand implements Callable<Integer> {
             out.printf("%-22s %-32s %-12s %-10s %s%n", "RESOLVER", "RRSET", "STATE", "TTL LEFT", "NEW BY");
             for (ResolverObservation.Report rep : seen) {
                 for (ResolverObservation.Seen s : rep.rrsets()) {
-                    out.printf("%-22s %-32s %-12s %-10s %s%n", rep.resolver(), s.key().name() + " " + s.key().type(), s.state(),
+                    out.printf("%-22s %-32s %s %-10s %s%n", rep.resolver(), s.key().name() + " " + s.key().type(),
+                            colour.state(s.state(), 12),
                             s.remaining() < 0 ? "-" : s.remaining() + " s",
                             s.newBy() == null ? "-" : s.state().equals("match") ? "now" : s.newBy().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " ("
                                     + Durations.relative(s.newBy(), clock.instant()) + ")");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.migrate.dns.RRsetChange;
 import dev.migrate.engine.Planner;
+import dev.migrate.state.JournalState;
 import dev.migrate.engine.Preview;
 import dev.migrate.engine.SafetyReport;
 import dev.migrate.engine.Workspace;
@@ -34,6 +35,9 @@ public final class PlanCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    StateOptions state;
+
     @Option(names = "--limit", defaultValue = "50", description = "Most RRsets listed per phase in text output (default 50).")
     int limit;
 
@@ -46,7 +50,14 @@ public final class PlanCommand implements Callable<Integer> {
         Instant now = common.instant();
         Preview p;
         try (Workspace ws = plan.open(providers, common.clock())) {
-            p = Planner.preview(ws.plan(), ws.readLive(), ws.provider().capabilities(), now);
+            // What already ran counts: the journal keeps the original TTLs and the RRsets a rewrite moved.
+            JournalState journal;
+            try {
+                journal = JournalState.of(EngineFactory.store(ws.plan(), state, common.clock()).read());
+            } catch (java.io.IOException e) {
+                throw new CliException(ExitCode.FAILURE, e.getMessage());
+            }
+            p = Planner.preview(ws.plan(), ws.readLive(), ws.provider().capabilities(), now, journal);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) out.println(Json.write(json(p)));
@@ -120,21 +131,22 @@ public final class PlanCommand implements Callable<Integer> {
         } else {
             out.println("  earliest safe swap    any time (no TTL needs lowering)");
         }
+        Colour colour = Colour.of(spec);
         if (s.swap() != null) {
-            String verdict = neverLowered ? "UNSAFE"
-                    : s.earliestSafeSwap() == null || !s.swap().isBefore(s.earliestSafeSwap())
-                    ? "safe" + (s.earliestSafeSwap() == null ? "" : ", " + Durations.human(java.time.Duration.between(s.earliestSafeSwap(), s.swap())) + " to spare")
-                    : "UNSAFE";
+            boolean safe = !neverLowered && (s.earliestSafeSwap() == null || !s.swap().isBefore(s.earliestSafeSwap()));
+            String verdict = safe ? colour.good("safe") + (s.earliestSafeSwap() == null ? ""
+                    : ", " + Durations.human(java.time.Duration.between(s.earliestSafeSwap(), s.swap())) + " to spare")
+                    : colour.failed("UNSAFE");
             out.println("  swap                  " + s.swap() + " (" + verdict + ")");
         }
         if (!s.warnings().isEmpty()) {
             out.println();
-            out.println("Warnings");
+            out.println(colour.held("Warnings"));
             s.warnings().forEach(w -> out.println("  - " + w));
         }
         if (!s.errors().isEmpty()) {
             out.println();
-            out.println("Errors");
+            out.println(colour.failed("Errors"));
             s.errors().forEach(e -> out.println("  - " + e));
         }
     }

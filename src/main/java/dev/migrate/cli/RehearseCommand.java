@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.migrate.dns.RRsetChange;
 import dev.migrate.dns.ZoneSnapshot;
+import dev.migrate.engine.EngineEvent;
 import dev.migrate.engine.EngineException;
 import dev.migrate.engine.PhaseResult;
 import dev.migrate.engine.Planner;
@@ -133,10 +134,9 @@ public final class RehearseCommand implements Callable<Integer> {
 
     private void step(PrintWriter out, Rehearsal.Step s) {
         PhaseResult r = s.result();
-        out.printf("%s  %-12s %-11s %s%n", s.at(), r.phase(), r.outcome().word(),
-                r.message().startsWith("[failure] ") ? r.message().substring(10) : r.message());
-        for (String l : s.log()) {
-            if (l.contains(": check ") || l.startsWith("WARNING")) out.println("      " + l);
+        out.printf("%s  %-12s %-11s %s%n", s.at(), r.phase(), r.outcome().word(), r.message());
+        for (EngineEvent e : s.events()) {
+            if (e instanceof EngineEvent.CheckResult || e instanceof EngineEvent.Forced) out.println("      " + EventText.line(e));
         }
         if (!r.changes().isEmpty()) Render.changes(out, r.changes(), "      ", limit);
     }
@@ -156,7 +156,9 @@ public final class RehearseCommand implements Callable<Integer> {
                 + Durations.human(r.virtualSpan()) + " of timeline rehearsed in " + String.format("%.1f", wall.toMillis() / 1000.0)
                 + " s.");
         out.println();
-        out.println("Verdict: " + r.verdictText() + " (exit " + r.verdict().exitCode() + ").");
+        Colour colour = Colour.of(spec);
+        String verdict = r.verdictText() + " (exit " + r.verdict().exitCode() + ").";
+        out.println("Verdict: " + (r.verdict().exitCode() == 0 ? colour.good(verdict) : colour.failed(verdict)));
         if (r.verdict().exitCode() == 0) {
             out.println("A real run: put '*/5 * * * * migrate apply " + p.file() + " --quiet' in cron (or run 'migrate"
                     + " apply " + p.file() + " --wait');");
@@ -171,6 +173,12 @@ public final class RehearseCommand implements Callable<Integer> {
             case SWAP -> "writes the new records (only once the old TTLs have run out everywhere)";
             case CONFIRM -> "waits until every nameserver serves the new records; rolls back if they do not";
             case RESTORE_TTL -> "puts the TTLs back up";
+            case RUN -> "runs the plan's command (the rehearsal only simulates it)";
+            case COPY_ZONE -> "copies the zone to the new provider";
+            case COMPARE -> "checks that every new nameserver serves exactly the old zone";
+            case DELEGATE -> "the delegation moves to the new nameservers at the registrar";
+            case AWAIT_DELEGATION -> "waits until every parent server delegates to the new nameservers";
+            case RELEASE_OLD -> "lets go of the old provider once the old delegation has run out of every cache";
         };
     }
 

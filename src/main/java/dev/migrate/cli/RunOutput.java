@@ -3,6 +3,7 @@ package dev.migrate.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.migrate.dns.RRsetChange;
+import dev.migrate.engine.PhaseOutcome;
 import dev.migrate.engine.PhaseResult;
 import dev.migrate.engine.RunReport;
 import dev.migrate.support.Durations;
@@ -14,13 +15,16 @@ final class RunOutput {
     private RunOutput() {}
 
     static void text(PrintWriter out, PrintWriter err, RunReport r, Instant now, boolean quiet, int limit) {
+        text(out, err, r, now, quiet, limit, Colour.NONE);
+    }
+
+    /** The same, states coloured on a terminal (green done, yellow held, red failed). */
+    static void text(PrintWriter out, PrintWriter err, RunReport r, Instant now, boolean quiet, int limit, Colour colour) {
         for (String n : r.notes()) out.println(n);
         for (PhaseResult p : r.phases()) {
-            boolean bad = p.outcome() == PhaseResult.Outcome.BLOCKED || p.outcome() == PhaseResult.Outcome.FAILED
-                    || p.outcome() == PhaseResult.Outcome.ROLLED_BACK;
+            boolean bad = !(p.outcome() instanceof PhaseOutcome.Done || p.outcome() instanceof PhaseOutcome.WouldRun);
             PrintWriter w = bad ? err : out;
-            String msg = p.message().startsWith("[failure] ") ? p.message().substring(10) : p.message();
-            w.println(p.phase() + ": " + p.outcome().word() + ": " + msg);
+            w.println(p.phase() + ": " + colour.state(p.outcome().word()) + ": " + p.message());
             if (!p.changes().isEmpty()) Render.changes(w, p.changes(), "  ", limit);
         }
         if (quiet && r.quiet()) return;
@@ -28,7 +32,7 @@ final class RunOutput {
         if (r.nextPhase() != null && r.verdict().exitCode() == 0) {
             out.println("next: " + r.nextPhase() + " at " + r.nextAt() + " (" + Durations.relative(r.nextAt(), now) + ")");
         } else if (r.nextPhase() == null && r.idle() == null && r.verdict().exitCode() == 0 && !r.phases().isEmpty()
-                && r.phases().stream().noneMatch(p -> p.outcome() == PhaseResult.Outcome.WOULD_RUN || p.action() == null)) {
+                && r.phases().stream().noneMatch(p -> p.outcome() instanceof PhaseOutcome.WouldRun || p.action() == null)) {
             out.println("the timeline is complete");
         }
     }
@@ -43,7 +47,7 @@ final class RunOutput {
             o.put("id", p.phase());
             if (p.action() != null) o.put("action", p.action().word());
             o.put("result", p.outcome().word());
-            o.put("message", p.message().startsWith("[failure] ") ? p.message().substring(10) : p.message());
+            o.put("message", p.message());
             ArrayNode ch = o.putArray("changes");
             for (RRsetChange c : p.changes()) ch.add(Json.change(c));
         }

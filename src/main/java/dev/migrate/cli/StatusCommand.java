@@ -42,7 +42,7 @@ public final class StatusCommand implements Callable<Integer> {
         Engine engine = EngineFactory.journalOnly(plan.load(Providers.discover()), state, clock);
         Status s = ApplyCommand.run(engine::status);
         if (output.json()) out.println(Json.write(json(s)));
-        else text(out, s);
+        else text(out, s, Colour.of(spec));
         return ExitCode.OK;
     }
 
@@ -80,11 +80,16 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     static void text(PrintWriter out, Status s) {
+        text(out, s, Colour.NONE);
+    }
+
+    /** The same, states coloured on a terminal; the state is padded before it is coloured, so columns stay. */
+    static void text(PrintWriter out, Status s, Colour colour) {
         out.println("Plan " + s.plan() + "; now " + s.now());
         for (PhaseStatus p : s.phases()) {
             String when = p.finishedAt() != null ? "finished " + p.finishedAt()
                     : p.startedAt() != null ? "started " + p.startedAt() : "at " + p.at() + " (" + Durations.relative(p.at(), s.now()) + ")";
-            out.printf("  %-14s %-12s %-12s %s%s%n", p.id(), p.action().word(), p.state().word(), when,
+            out.printf("  %-14s %-12s %s %s%s%n", p.id(), p.action().word(), colour.state(p.state().word(), 12), when,
                     p.detail() == null ? "" : "  " + p.detail());
         }
         if (s.nextPhase() != null) out.println("next: " + s.nextPhase() + " at " + s.nextAt() + " (" + Durations.relative(s.nextAt(), s.now()) + ")");

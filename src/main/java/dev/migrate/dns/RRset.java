@@ -19,6 +19,12 @@ public record RRset(String name, String type, long ttl, List<String> rdata) {
         if (ttl < 0 || ttl > MAX_TTL) {
             throw new IllegalArgumentException("TTL " + ttl + " is outside 0.." + MAX_TTL + " (RFC 2181 §8)");
         }
+        if (type.equals("AAAA")) {
+            // Whoever wrote the data (an older journal, a caller's own string), AAAA compares in RFC 5952 form.
+            List<String> c = new ArrayList<>(rdata.size());
+            for (String d : rdata) c.add(Rdata.canonical(type, d));
+            rdata = c;
+        }
         // One record is already sorted and unique; skipping the TreeSet matters for zones of 100,000.
         rdata = rdata.size() == 1 ? List.of(rdata.get(0)) : List.copyOf(new TreeSet<>(rdata));
         if (rdata.isEmpty()) {

@@ -8,13 +8,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Tokenizer;
 import org.xbill.DNS.Type;
 
-/** Record data in presentation form, parsed and normalised by dnsjava for its type. */
+/**
+ * Record data in presentation form, parsed and normalised by dnsjava for its type. Every source of record
+ * data (plan files, zone files, wire answers, provider APIs, the journal) goes through {@link #text} or
+ * {@link #normalise}, so one RRset compares equal whichever way it was read.
+ */
 public final class Rdata {
     private Rdata() {}
 
@@ -44,17 +49,49 @@ public final class Rdata {
         try {
             Name o = Names.toName(origin);
             Record r = Record.fromString(o, t, DClass.IN, 0, text, o);
-            return r.rdataToString();
+            return text(r);
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new IllegalArgumentException("'" + text + "' is not valid " + Type.string(t) + " data: " + why, e);
         }
     }
 
+    /**
+     * A record's data in presentation form: dnsjava's, except AAAA in RFC 5952 form ({@code 2001:db8::10},
+     * as {@code dig} and zone files write it) where dnsjava prints every group.
+     */
+    public static String text(Record r) {
+        return r instanceof AAAARecord a ? Addresses.text(a.getAddress()) : r.rdataToString();
+    }
+
+    /**
+     * Data already in presentation form, made canonical where older versions wrote it differently: AAAA
+     * data written uncompressed (journals before RFC 5952 output) becomes the RFC 5952 form. Cheap for
+     * every other type: it returns the text as it is.
+     */
+    public static String canonical(String type, String text) {
+        return "AAAA".equals(type) ? Addresses.canonicalIpv6(text) : text;
+    }
+
     public static List<String> normaliseAll(String type, List<String> texts, String origin) {
         List<String> out = new ArrayList<>(texts.size());
         for (String s : texts) out.add(normalise(type, s, origin));
         return out;
+    }
+
+    /**
+     * Text as TXT data: one quoted character-string per 255 characters (a character-string holds at most
+     * 255 octets, RFC 1035 §3.3), with quotes and backslashes escaped. For providers that hold TXT data
+     * unquoted, where the whole text is one value whatever spaces it holds.
+     */
+    public static String quotedStrings(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() || i == 0; i += 255) {
+            String part = s.substring(i, Math.min(s.length(), i + 255));
+            if (b.length() > 0) b.append(' ');
+            b.append('"').append(part.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return b.toString();
     }
 
     /** dnsjava records for an RRset, for the providers that speak the wire protocol. */

@@ -33,7 +33,10 @@ public final class ZoneSnapshot {
         this(zone, sets, Map.of());
     }
 
-    /** {@code notes} may only name RRsets in {@code sets}. */
+    /**
+     * {@code notes} may only name RRsets in {@code sets}, except notes {@link RRsetNote#refusedAsTarget()
+     * refused as targets}, which name what the provider holds but cannot show as an RRset.
+     */
     public ZoneSnapshot(String zone, Collection<RRset> sets, Map<RRsetKey, RRsetNote> notes) {
         this.zone = Names.canonical(zone);
         TreeMap<RRsetKey, RRset> m = new TreeMap<>();
@@ -46,7 +49,9 @@ public final class ZoneSnapshot {
         this.changed = EMPTY;
         this.size = m.size();
         for (RRsetKey k : notes.keySet()) {
-            if (!m.containsKey(k)) throw new IllegalArgumentException("a note on " + k + ", which is not in " + zone);
+            if (!m.containsKey(k) && !notes.get(k).refusedAsTarget()) {
+                throw new IllegalArgumentException("a note on " + k + ", which is not in " + zone);
+            }
         }
         this.notes = notes.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(notes));
     }
@@ -61,6 +66,27 @@ public final class ZoneSnapshot {
         this.changed = changed;
         this.size = size;
         this.notes = notes;
+    }
+
+    /**
+     * RRsets from wire records (a transfer, answers): grouped by owner and type, TSIG and OPT dropped;
+     * records of one RRset with different TTLs take the lowest (RFC 2181 §5.2).
+     */
+    public static ZoneSnapshot fromRecords(String zone, List<org.xbill.DNS.Record> records) {
+        Map<RRsetKey, Long> ttl = new java.util.LinkedHashMap<>();
+        Map<RRsetKey, java.util.Set<String>> data = new java.util.LinkedHashMap<>();
+        for (org.xbill.DNS.Record r : records) {
+            if (r.getType() == org.xbill.DNS.Type.TSIG || r.getType() == org.xbill.DNS.Type.OPT) continue;
+            RRsetKey k = new RRsetKey(r.getName().toString(), org.xbill.DNS.Type.string(r.getType()));
+            ttl.merge(k, r.getTTL(), Math::min);
+            data.computeIfAbsent(k, x -> new java.util.TreeSet<>()).add(Rdata.text(r));
+        }
+        List<RRset> sets = new ArrayList<>();
+        for (Map.Entry<RRsetKey, java.util.Set<String>> e : data.entrySet()) {
+            RRsetKey k = e.getKey();
+            sets.add(new RRset(k.name(), k.type(), ttl.get(k), new ArrayList<>(e.getValue())));
+        }
+        return new ZoneSnapshot(zone, sets);
     }
 
     public String zone() {
@@ -154,7 +180,8 @@ public final class ZoneSnapshot {
     /**
      * The snapshot with the given changes applied (before-images are not checked here); this one is left
      * as it was. A changed RRset keeps its note (the provider keeps e.g. a proxied flag across a data
-     * change); a deleted one loses it. Costs in proportion to the changes made since the last fold,
+     * change); a deleted one loses it, unless the note refuses it as a target (that is about what the
+     * provider holds, not about the RRset). Costs in proportion to the changes made since the last fold,
      * not to the zone.
      */
     public ZoneSnapshot with(Collection<RRsetChange> changes) {
@@ -167,7 +194,8 @@ public final class ZoneSnapshot {
             else if (c.after() == null) next.remove(c.key());
             else next.put(c.key(), c.after());
             n += (c.after() != null ? 1 : 0) - (was ? 1 : 0);
-            if (c.after() == null && kept.containsKey(c.key())) {
+            RRsetNote note = kept.get(c.key());
+            if (c.after() == null && note != null && !note.refusedAsTarget()) {
                 if (kept == notes) kept = new TreeMap<>(notes);
                 kept.remove(c.key());
             }

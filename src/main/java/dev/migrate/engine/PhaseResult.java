@@ -2,36 +2,30 @@ package dev.migrate.engine;
 
 import dev.migrate.dns.RRsetChange;
 import dev.migrate.plan.Action;
+import java.time.Instant;
 import java.util.List;
 
 /**
  * What one phase did (or would do, in a dry run) in one run.
  *
- * @param retryAt for a swap blocked only because its earliest safe instant has not come: that instant
- *                (so {@code apply --wait} sleeps until then); null otherwise
+ * @param action null for rollback, which is not a phase of the timeline
  */
-public record PhaseResult(String phase, Action action, Outcome outcome, String message, List<RRsetChange> changes,
-        java.time.Instant retryAt) {
+public record PhaseResult(String phase, Action action, PhaseOutcome outcome) {
 
-    public enum Outcome {
-        DONE("done"), FAILED("failed"), BLOCKED("blocked"), WOULD_RUN("would run"), ROLLED_BACK("rolled back");
-
-        private final String word;
-
-        Outcome(String word) {
-            this.word = word;
-        }
-
-        public String word() {
-            return word;
-        }
+    public String message() {
+        return outcome.message();
     }
 
-    public PhaseResult {
-        changes = List.copyOf(changes);
+    public List<RRsetChange> changes() {
+        return outcome.changes();
     }
 
-    public PhaseResult(String phase, Action action, Outcome outcome, String message, List<RRsetChange> changes) {
-        this(phase, action, outcome, message, changes, null);
+    /** For a phase held only until its earliest safe instant: that instant ({@code --wait} sleeps until it). */
+    public Instant retryAt() {
+        return outcome instanceof PhaseOutcome.HeldUntil h ? h.until() : null;
+    }
+
+    public boolean done() {
+        return outcome instanceof PhaseOutcome.Done;
     }
 }

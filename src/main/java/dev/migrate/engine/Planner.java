@@ -1,7 +1,10 @@
 package dev.migrate.engine;
 
+import dev.migrate.dns.Addresses;
+import dev.migrate.dns.Names;
 import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetChange;
+import dev.migrate.dns.Spf;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.engine.PhaseChanges.ZonedKey;
 import dev.migrate.plan.Action;
@@ -9,6 +12,7 @@ import dev.migrate.plan.Plan;
 import dev.migrate.plan.ScheduledPhase;
 import dev.migrate.plan.Timeline;
 import dev.migrate.provider.Capabilities;
+import dev.migrate.state.JournalState;
 import dev.migrate.support.Durations;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Previews a plan against live zones: simulates each DNS-changing phase in timeline order on a copy of
@@ -30,20 +35,43 @@ public final class Planner {
     private Planner() {}
 
     public static Preview preview(Plan plan, Map<String, ZoneSnapshot> live, Capabilities caps, Instant now) {
+        return preview(plan, live, caps, now, JournalState.empty());
+    }
+
+    /**
+     * The preview at {@code now}, knowing what the journal says already ran: phases done show the changes
+     * they made (from the journal, which keeps watching RRsets a rewrite already moved), the rest are
+     * simulated from the live zones on, each swap step on the zones the steps before it would leave.
+     */
+    public static Preview preview(Plan plan, Map<String, ZoneSnapshot> live, Capabilities caps, Instant now,
+            JournalState journal) {
         Timeline timeline = Timeline.of(plan);
-        Targets.Expansion exp = Targets.expand(plan, live);
+        Targets.Steps steps = Targets.steps(plan, timeline, live);
+        Targets.Expansion exp = steps.all();
         List<String> errors = new ArrayList<>(exp.errors());
         List<String> warnings = new ArrayList<>(exp.warnings());
 
         Map<String, ZoneSnapshot> sim = new HashMap<>(live);
         Map<String, List<RRsetChange>> byPhase = new LinkedHashMap<>();
-        Map<ZonedKey, Long> originals = new HashMap<>();
-        Set<ZonedKey> touched = new LinkedHashSet<>();
+        Map<ZonedKey, Long> originals = new HashMap<>(JournalFacts.originalTtls(timeline, journal));
+        Set<ZonedKey> touched = new LinkedHashSet<>(JournalFacts.touched(journal));
+        List<Target> watched = new ArrayList<>(exp.targets());
         for (ScheduledPhase p : timeline.phases()) {
             if (!p.action().changesDns()) continue;
+            if (journal.isDone(p.id())) {
+                List<RRsetChange> done = journal.inPlace(p.id());
+                byPhase.put(p.id(), done);
+                for (RRsetChange c : done) {
+                    if (p.action() == Action.SWAP && watched.stream().noneMatch(t -> t.zone().equals(c.zone()) && t.key().equals(c.key()))) {
+                        watched.add(new Target(c.zone(), c.key(), c.before() == null ? List.of() : c.before().rdata(),
+                                c.after() == null ? List.of() : c.after().rdata(), "done by " + p.id()));
+                    }
+                }
+                continue;
+            }
             List<RRsetChange> changes = switch (p.action()) {
                 case LOWER_TTL -> PhaseChanges.lowerTtl(exp.targets(), sim, plan.ttl());
-                case SWAP -> PhaseChanges.swap(exp.targets(), sim, plan.ttl());
+                case SWAP -> PhaseChanges.swap(stepTargets(plan, p, sim, errors), sim, plan.ttl());
                 case RESTORE_TTL -> PhaseChanges.restoreTtl(touched, sim, plan.ttl(), originals);
                 default -> List.of();
             };
@@ -56,11 +84,48 @@ public final class Planner {
             sim = applyTo(sim, changes);
         }
 
-        SafetyReport safety = safety(plan, timeline, exp.targets(), live, caps, errors, warnings);
-        return new Preview(plan, now, timeline, exp.targets(), byPhase, safety);
+        warnings.addAll(RecordWarnings.of(plan, exp.targets(), live, sim));
+        SafetyReport safety = safety(plan, timeline, exp.targets(), live, caps, errors, warnings, journal, now);
+        return new Preview(plan, now, timeline, watched, byPhase, safety);
     }
 
-    static Map<String, ZoneSnapshot> applyTo(Map<String, ZoneSnapshot> zones, List<RRsetChange> changes) {
+    private static List<Target> stepTargets(Plan plan, ScheduledPhase p, Map<String, ZoneSnapshot> sim, List<String> errors) {
+        return plan.step(p.id()).map(step -> {
+            Targets.Expansion e = Targets.expand(step, sim);
+            for (String err : e.errors()) if (!errors.contains(err)) errors.add(err);
+            return e.targets();
+        }).orElse(List.of());
+    }
+
+    /**
+     * A swap step on RRsets an earlier step changed waits for that step's confirm + the lowered TTL + margin;
+     * a step planned before that runs late (apply holds it), which the plan should say.
+     */
+    private static void laterSteps(Plan plan, Timeline timeline, JournalState journal, List<String> warnings) {
+        Map<ZonedKey, ScheduledPhase> lastSwap = new HashMap<>();
+        Duration margin = plan.ttl().marginFor(plan.ttl().lowered());
+        for (ScheduledPhase p : timeline.all(Action.SWAP)) {
+            Set<ZonedKey> keys = new HashSet<>();
+            plan.step(p.id()).ifPresent(st -> st.changes().forEach(c -> keys.add(new ZonedKey(c.zone(),
+                    new dev.migrate.dns.RRsetKey(c.name(), c.type())))));
+            for (ZonedKey k : keys) {
+                ScheduledPhase before = lastSwap.get(k);
+                if (before == null || journal.isDone(p.id())) continue;
+                Optional<ScheduledPhase> confirm = timeline.confirmOf(before);
+                Instant safe = confirm.map(ScheduledPhase::at).orElse(before.at()).plus(timeline.ttl()).plus(margin);
+                if (p.at().isBefore(safe)) {
+                    warnings.add(p.id() + " (" + p.spec().at().text() + ") changes " + k.key() + " again before " + safe
+                            + ": " + (confirm.isPresent() ? confirm.get().id() + " confirms " + before.id() : before.id())
+                            + " + the lowered TTL + margin " + Durations.human(margin) + "; apply holds it until then");
+                }
+                break;
+            }
+            for (ZonedKey k : keys) lastSwap.put(k, p);
+        }
+    }
+
+    /** The zones after {@code changes}, each zone copied only if it changes. */
+    public static Map<String, ZoneSnapshot> applyTo(Map<String, ZoneSnapshot> zones, List<RRsetChange> changes) {
         Map<String, List<RRsetChange>> perZone = new LinkedHashMap<>();
         for (RRsetChange c : changes) perZone.computeIfAbsent(c.zone(), z -> new ArrayList<>()).add(c);
         Map<String, ZoneSnapshot> out = new HashMap<>(zones);
@@ -88,18 +153,28 @@ public final class Planner {
     }
 
     private static SafetyReport safety(Plan plan, Timeline timeline, List<Target> targets,
-            Map<String, ZoneSnapshot> live, Capabilities caps, List<String> errors, List<String> warnings) {
-        long maxOrig = maxOriginalTtl(targets, live);
+            Map<String, ZoneSnapshot> live, Capabilities caps, List<String> errors, List<String> warnings,
+            JournalState journal, Instant at) {
+        // Once lower-ttl ran, the live TTLs are the lowered ones: the originals are the journal's.
+        dev.migrate.state.Entry.SafeSwap lowered0 = JournalFacts.lowering(timeline, journal);
+        long maxOrig = lowered0 != null ? lowered0.maxOriginalTtl() : maxOriginalTtl(targets, live);
         Duration margin = plan.ttl().marginFor(maxOrig);
         Optional<ScheduledPhase> lower = timeline.first(Action.LOWER_TTL);
-        Optional<ScheduledPhase> swap = timeline.first(Action.SWAP);
+        Optional<ScheduledPhase> swap = timeline.all(Action.SWAP).stream().filter(p -> !journal.isDone(p.id())).findFirst();
         Optional<ScheduledPhase> confirm = timeline.first(Action.CONFIRM);
         Optional<ScheduledPhase> restore = timeline.first(Action.RESTORE_TTL);
         long lowered = plan.ttl().lowered();
 
         Instant earliest = null;
-        if (lower.isPresent()) {
+        if (lowered0 != null) {
+            earliest = lowered0.earliestSafeSwap();
+        } else if (lower.isPresent()) {
             earliest = Safety.earliestSafeSwap(lower.get().at(), maxOrig, margin);
+            if (lower.get().at().isBefore(at)) {
+                // Overdue and not run: from now, the swap cannot be safe before this, whatever the schedule says.
+                warnings.add("lower-ttl was due at " + lower.get().at() + " and has not run: run it now; the swap is"
+                        + " then safe at the soonest at " + Safety.earliestSafeSwap(at, maxOrig, margin));
+            }
         } else if (maxOrig > lowered) {
             errors.add("no lower-ttl phase, yet the affected RRsets have TTLs up to " + maxOrig + " s: add"
                     + " { id: lower-ttl, at: T-72h, action: lower-ttl } so caches drop the old answers quickly");
@@ -111,6 +186,7 @@ public final class Planner {
                     + "): move lower-ttl to " + lower.get().spec().at().text() + " minus at least "
                     + Durations.human(Duration.between(swap.get().at(), earliest)) + ", or the cutover later");
         }
+        laterSteps(plan, timeline, journal, warnings);
         if (lower.isPresent() && swap.isPresent() && lower.get().at().equals(swap.get().at())) {
             warnings.add("lower-ttl and swap run at the same instant: never lower a TTL and change the data in"
                     + " the same step (caches still hold the old TTL)");
@@ -145,7 +221,7 @@ public final class Planner {
                 errors.add(t.key() + ": the provider cannot write " + t.key().type() + " records");
             }
             dev.migrate.dns.RRsetNote note = z.note(t.key());
-            if (note != null) warnings.add(t.key() + ": " + note.why());
+            if (note != null && !note.refusedAsTarget()) warnings.add(t.key() + ": " + note.why()); // else Targets: an error
             if (now != null && now.ttl() < lowered && lower.isPresent() && !z.ttlFixed(t.key())) {
                 warnings.add(t.key() + ": ttl.lowered " + lowered + " is above its current TTL " + now.ttl()
                         + "; its TTL is left as it is (lowering never raises)");
@@ -185,4 +261,5 @@ public final class Planner {
         Instant swapAt = swap.map(ScheduledPhase::at).orElse(null);
         return new SafetyReport(maxOrig, margin, earliest, swapAt, List.copyOf(errors), List.copyOf(warnings));
     }
+
 }

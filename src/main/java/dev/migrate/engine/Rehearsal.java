@@ -8,6 +8,7 @@ import dev.migrate.plan.PhaseSpec;
 import dev.migrate.plan.Plan;
 import dev.migrate.plan.ScheduledPhase;
 import dev.migrate.plan.Timeline;
+import dev.migrate.state.FileStateStore;
 import dev.migrate.probe.AuthoritativeProbe;
 import dev.migrate.probe.NameServer;
 import dev.migrate.probe.PropagationCheck;
@@ -45,7 +46,7 @@ public final class Rehearsal {
     public record Options(Set<String> failChecks, boolean laggingServer, Map<String, Duration> late, int servers) {}
 
     /** One phase run: when, what the engine reported, and what it said while running. */
-    public record Step(Instant at, Instant finishedAt, PhaseResult result, List<String> log) {}
+    public record Step(Instant at, Instant finishedAt, PhaseResult result, List<EngineEvent> events) {}
 
     /** One change the sandbox received, in order. */
     public record Recorded(Instant at, String zone, long serial, List<RRsetChange> changes) {}
@@ -115,85 +116,76 @@ public final class Rehearsal {
                 public ServiceChecks checks() {
                     return checks;
                 }
-            };
-            List<String> log = new ArrayList<>();
-            Engine engine = new Engine(Workspace.of(plan, sandbox), state.resolve(plan.name()), clock, clock, probes,
-                    log::add, null);
 
+                @Override
+                public dev.migrate.exec.Commands commands() {
+                    return dev.migrate.exec.Commands.SIMULATED; // a rehearsal touches nothing outside its sandbox
+                }
+            };
+            List<EngineEvent> log = new ArrayList<>();
+            Engine engine = new Engine(Workspace.of(plan, sandbox), new FileStateStore(state.resolve(plan.name()), clock),
+                    clock, clock, probes, log::add, null);
             List<Step> steps = new ArrayList<>();
             List<String> notes = new ArrayList<>();
-            Verdict verdict = Verdict.OK;
-            String verdictText = null;
-            Instant actualSwap = null;
-            boolean swapBlocked = false;
-            int bound = 4 * timeline.phases().size() + 8;
-            for (int i = 0; i < bound; i++) {
-                Status st = engine.status();
-                if (st.nextPhase() == null) break;
-                ScheduledPhase next = timeline.phase(st.nextPhase()).orElseThrow();
-                Instant runAt = next.at().plus(o.late().getOrDefault(next.id(), Duration.ZERO));
-                clock.set(runAt);
-                Instant startedAt = clock.instant();
-                if (next.spec().approvalRequired() && engine.status().phases().stream()
-                        .anyMatch(p -> p.id().equals(next.id()) && "needs approval".equals(p.detail()))) {
-                    engine.approve(next.id(), "rehearsal");
-                    notes.add(next.id() + " needs approval: the rehearsal approved it; a real run waits for"
-                            + " 'migrate approve " + plan.file() + " " + next.id() + "' (exit 4 until then)");
+            Instant[] actualSwap = new Instant[1];
+            boolean[] swapBlocked = new boolean[1];
+            RunReport last = new Autopilot(engine, clock, clock, true).run(new Autopilot.Driver() {
+                @Override
+                public Instant when(Scheduler.Next next) {
+                    return next.at().plus(o.late().getOrDefault(next.id(), Duration.ZERO));
                 }
-                if (o.laggingServer() && next.action() == Action.SWAP && sandbox.lagging().isEmpty()) {
-                    sandbox.startLagging(servers - 1);
-                    notes.add("sandbox-secondary-" + (servers - 1) + " stopped taking updates just before the swap"
-                            + " (--lagging-server)");
-                }
-                log.clear();
-                RunReport r = engine.apply(new Engine.Options(false, next.id(), false));
-                for (PhaseResult pr : r.phases()) {
-                    Step s = new Step(startedAt, clock.instant(), pr, List.copyOf(log));
-                    steps.add(s);
-                    out.step(s);
-                    if (pr.action() == Action.SWAP && pr.outcome() == PhaseResult.Outcome.DONE) actualSwap = startedAt;
-                }
-                if (r.verdict() == Verdict.OK) continue;
-                if (r.verdict() == Verdict.BLOCKED && next.action() == Action.SWAP && !r.phases().isEmpty()
-                        && r.phases().get(0).retryAt() != null) {
-                    Instant safe = r.phases().get(0).retryAt();
-                    swapBlocked = true;
-                    notes.add("the swap was blocked at " + startedAt + " by the safety gate; a real run (cron) keeps"
-                            + " exiting 4 until " + safe + ", then swaps");
-                    if (safe == null || !safe.isAfter(startedAt)) {
-                        verdict = Verdict.BLOCKED;
-                        break;
+
+                @Override
+                public void beforeRound(Scheduler.Next next) throws EngineException {
+                    boolean swap = timeline.phase(next.id()).map(p -> p.action() == Action.SWAP).orElse(false);
+                    if (timeline.phase(next.id()).isPresent() && engine.needsApproval(next.id())) {
+                        engine.approve(next.id(), "rehearsal");
+                        notes.add(next.id() + " needs approval: the rehearsal approved it; a real run waits for"
+                                + " 'migrate approve " + plan.file() + " " + next.id() + "' (exit 4 until then)");
                     }
-                    clock.set(safe);
-                    // The next round runs the swap at the earliest safe instant: run it from there.
-                    RunReport again = engine.apply(new Engine.Options(false, next.id(), false));
-                    for (PhaseResult pr : again.phases()) {
-                        Step s = new Step(safe, clock.instant(), pr, List.copyOf(log));
+                    if (o.laggingServer() && swap && sandbox.lagging().isEmpty()) {
+                        sandbox.startLagging(servers - 1);
+                        notes.add("sandbox-secondary-" + (servers - 1) + " stopped taking updates just before the swap"
+                                + " (--lagging-server)");
+                    }
+                    log.clear();
+                }
+
+                @Override
+                public void round(Instant startedAt, RunReport r, boolean held) {
+                    for (PhaseResult pr : r.phases()) {
+                        Step s = new Step(startedAt, clock.instant(), pr, List.copyOf(log));
                         steps.add(s);
                         out.step(s);
-                        if (pr.action() == Action.SWAP && pr.outcome() == PhaseResult.Outcome.DONE) actualSwap = safe;
+                        boolean firstSwap = timeline.first(Action.SWAP).map(f -> f.id().equals(pr.phase())).orElse(false);
+                        if (firstSwap && pr.done() && actualSwap[0] == null) actualSwap[0] = startedAt;
                     }
-                    if (again.verdict() == Verdict.OK) continue;
-                    verdict = again.verdict();
-                    break;
+                    if (held) {
+                        swapBlocked[0] = true;
+                        notes.add("the swap was blocked at " + startedAt + " by the safety gate; a real run (cron) keeps"
+                                + " exiting 4 until " + r.retryAt() + ", then swaps");
+                    }
                 }
-                verdict = r.verdict();
-                break;
-            }
-            if (verdict == Verdict.OK && swapBlocked) verdict = Verdict.BLOCKED;
-            verdictText = verdictText(verdict, swapBlocked, steps);
+            });
+            Verdict verdict = last.verdict();
+            String verdictText;
+            if (verdict == Verdict.OK && swapBlocked[0]) verdict = Verdict.BLOCKED;
+            verdictText = verdictText(verdict, swapBlocked[0], steps);
             List<Recorded> changes = sandbox.batches().stream()
                     .map(b -> new Recorded(b.at(), b.zone(), b.serial(), b.changes())).toList();
             Map<String, ZoneSnapshot> finalZones = new LinkedHashMap<>();
             for (String z : plan.zones()) finalZones.put(z, sandbox.read(z));
             Instant plannedSwap = timeline.first(Action.SWAP).map(ScheduledPhase::at).orElse(null);
-            return new Result(verdict, verdictText, steps, changes, plannedSwap, actualSwap,
+            return new Result(verdict, verdictText, steps, changes, plannedSwap, actualSwap[0],
                     engine.status().earliestSafeSwap(), sandbox.addresses(), notes,
                     Duration.between(timeline.phases().get(0).at(), clock.instant()), finalZones);
         } catch (IOException e) {
             throw new EngineException(Verdict.FAILURE, "rehearsal sandbox: " + e.getMessage(), e);
         } catch (dev.migrate.provider.ProviderException e) {
             throw new EngineException(Verdict.FAILURE, e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(Verdict.FAILURE, "interrupted");
         } finally {
             deleteQuietly(state);
         }
@@ -206,7 +198,7 @@ public final class Rehearsal {
             case BLOCKED -> swapBlocked
                     ? "unsafe as scheduled: the swap could not run at its planned time (the safety gate held it back)"
                     : "blocked: " + (last == null ? "" : last.phase() + ": " + last.message());
-            case CHECK_FAILED -> last != null && last.outcome() == PhaseResult.Outcome.ROLLED_BACK
+            case CHECK_FAILED -> last != null && last.outcome() instanceof PhaseOutcome.RolledBack
                     ? "confirm failed and the swap was rolled back, as the real run would"
                     : "a check or confirmation failed, as the real run would: " + (last == null ? "" : last.phase()
                             + ": " + last.message());

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -21,11 +22,13 @@ public final class Workspace implements AutoCloseable {
     private final Plan plan;
     private final ProviderFactory factory;
     private final DnsProvider provider;
+    private final DnsProvider movingTo;
 
-    private Workspace(Plan plan, ProviderFactory factory, DnsProvider provider) {
+    private Workspace(Plan plan, ProviderFactory factory, DnsProvider provider, DnsProvider movingTo) {
         this.plan = plan;
         this.factory = factory;
         this.provider = provider;
+        this.movingTo = movingTo;
     }
 
     public static PlanLoader loader(Providers providers) {
@@ -39,15 +42,42 @@ public final class Workspace implements AutoCloseable {
 
     public static Workspace open(Plan plan, Providers providers, Function<String, String> env, Clock clock)
             throws ProviderException {
+        return open(plan, providers, env, clock, ProviderConfig.STDERR);
+    }
+
+    /**
+     * As above, with {@code operator} the channel a provider uses to ask the person running the command to
+     * act (the manual provider's "set these records now"); the provider also learns the plan's nameservers
+     * and resolvers, to read zones from their authoritative servers.
+     */
+    public static Workspace open(Plan plan, Providers providers, Function<String, String> env, Clock clock,
+            Consumer<String> operator) throws ProviderException {
         ProviderFactory f = providers.find(plan.provider().type()).orElseThrow();
         DnsProvider p = f.create(new ProviderConfig(plan.provider().type(), plan.provider().settings(),
-                plan.baseDir(), env, clock));
-        return new Workspace(plan, f, p);
+                plan.baseDir(), env, clock).withOperator(operator)
+                .withPlanServers(plan.propagation().nameservers(), plan.propagation().resolvers()));
+        DnsProvider to = null;
+        if (plan.move() != null) {
+            try {
+                ProviderFactory tf = providers.find(plan.move().to().type()).orElseThrow();
+                to = tf.create(new ProviderConfig(plan.move().to().type(), plan.move().to().settings(), plan.baseDir(),
+                        env, clock));
+            } catch (ProviderException | RuntimeException e) {
+                p.close();
+                throw e;
+            }
+        }
+        return new Workspace(plan, f, p, to);
     }
 
     /** For tests and the rehearsal: a plan with a provider made elsewhere. */
     public static Workspace of(Plan plan, DnsProvider provider) {
-        return new Workspace(plan, null, provider);
+        return new Workspace(plan, null, provider, null);
+    }
+
+    /** The same with the new provider of the plan's move ({@code move.to}), made elsewhere. */
+    public static Workspace of(Plan plan, DnsProvider provider, DnsProvider movingTo) {
+        return new Workspace(plan, null, provider, movingTo);
     }
 
     public Plan plan() {
@@ -58,6 +88,11 @@ public final class Workspace implements AutoCloseable {
         return provider;
     }
 
+    /** The new provider of the plan's move ({@code move.to}), or null when the plan moves nothing. */
+    public DnsProvider movingTo() {
+        return movingTo;
+    }
+
     public Map<String, ZoneSnapshot> readLive() throws ProviderException {
         Map<String, ZoneSnapshot> out = new LinkedHashMap<>();
         for (String z : plan.zones()) out.put(z, provider.read(z, explicitKeys(plan, z)));
@@ -66,12 +101,13 @@ public final class Workspace implements AutoCloseable {
 
     /** The RRsets a plan's explicit changes name in a zone (rewrite rules need the whole zone). */
     public static java.util.List<dev.migrate.dns.RRsetKey> explicitKeys(Plan plan, String zone) {
-        return plan.changes().stream().filter(c -> c.zone().equals(zone))
+        return plan.allChanges().stream().filter(c -> c.zone().equals(zone))
                 .map(c -> new dev.migrate.dns.RRsetKey(c.name(), c.type())).toList();
     }
 
     @Override
     public void close() {
         provider.close();
+        if (movingTo != null) movingTo.close();
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 public record Location(Path file, int line, int column) {
     @Override
     public String toString() {
-        return file + ":" + line + ":" + column;
+        // As short as it can be while pointing at the same file (relative to the current directory, never a/../b).
+        return (file == null ? "" : dev.migrate.support.Paths.show(file)) + ":" + line + ":" + column;
     }
 }

@@ -14,6 +14,8 @@ import java.util.List;
  * @param via         {@code auto}: the listed nameservers, else the zone's NS RRset, except that a zone-file
  *                    provider with no reload command (nothing serves its files) is confirmed by reading the
  *                    files back; {@code nameservers}; {@code provider} (read back through the provider)
+ * @param resolverGate {@code resolvers: { gate: true }}: confirm also waits until every listed resolver's
+ *                    clients see the new answer (a report only when false)
  */
 public record Propagation(
         List<String> nameservers,
@@ -23,7 +25,14 @@ public record Propagation(
         Duration queryTimeout,
         int tries,
         int rounds,
-        String via) {
+        String via,
+        boolean resolverGate) {
+
+    /** Without the resolver gate (the list form of {@code resolvers:}). */
+    public Propagation(List<String> nameservers, List<String> resolvers, boolean ignoreUnreachable, Duration interval,
+            Duration queryTimeout, int tries, int rounds, String via) {
+        this(nameservers, resolvers, ignoreUnreachable, interval, queryTimeout, tries, rounds, via, false);
+    }
 
     public static Propagation defaults() {
         return new Propagation(List.of(), List.of(), false, Duration.ofSeconds(2), Duration.ofSeconds(2), 3, 2, "auto");

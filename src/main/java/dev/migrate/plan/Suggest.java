@@ -3,10 +3,10 @@ package dev.migrate.plan;
 import java.util.Collection;
 
 /** "Did you mean ...?" for typos in keys and words. */
-final class Suggest {
+public final class Suggest {
     private Suggest() {}
 
-    static String nearest(String typed, Collection<String> known) {
+    public static String nearest(String typed, Collection<String> known) {
         String best = null;
         int bestD = Integer.MAX_VALUE;
         for (String k : known) {
@@ -20,7 +20,7 @@ final class Suggest {
         return best != null && bestD <= allowed ? best : null;
     }
 
-    static String didYouMean(String typed, Collection<String> known) {
+    public static String didYouMean(String typed, Collection<String> known) {
         String n = nearest(typed, known);
         return n == null ? "" : " (did you mean '" + n + "'?)";
     }

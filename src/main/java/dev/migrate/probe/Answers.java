@@ -81,7 +81,7 @@ final class Answers {
         for (Record rec : recs) {
             // RFC 2181 §5.2: records of one RRset share a TTL; if a server sends different ones, the lowest counts.
             ttl = Math.min(ttl, rec.getTTL());
-            data.add(rec.rdataToString());
+            data.add(Rdata.text(rec));
         }
         return RRset.of(key.name(), key.type(), ttl, data);
     }

@@ -172,7 +172,13 @@ public final class AuthoritativeProbe implements PropagationCheck {
                     + " addresses in sync"
                     + (who.isEmpty() ? "" : "; lagging: " + who + (more > 0 ? " and " + more + " more" : ""));
         }
-        return new Outcome(live, live ? confirmedAt : null, summary, problems);
+        return new Outcome(live, live ? confirmedAt : null, summary, problems,
+                last.addresses().stream().map(SoaSeen::of).toList());
+    }
+
+    @Override
+    public List<SoaSeen> serials() throws InterruptedException {
+        return probeOnce(List.of()).addresses().stream().map(SoaSeen::of).toList();
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.migrate.probe;
 
 import dev.migrate.plan.CheckSpec;
+import dev.migrate.plan.DnsCheck;
 import dev.migrate.plan.HttpCheck;
+import dev.migrate.plan.SmtpCheck;
 import dev.migrate.plan.TcpCheck;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,31 +17,15 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertPathValidatorException;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.CertificateNotYetValidException;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.Dns;
 import okhttp3.HttpUrl;
@@ -60,6 +46,8 @@ import okhttp3.Response;
  * <p>{@code tcp}: a connection with a timeout, optionally reading a banner prefix; or the expectation that
  * the port refuses (the "MX to a closed port" trick: senders queue and retry while mailboxes copy).
  *
+ * <p>{@code dns} and {@code smtp} checks are run by {@link DnsAnswerCheck} and {@link SmtpChecks}.
+ *
  * <p>Checks run one after the other; each is bounded by its own timeout. Latency is measured on the
  * monotonic clock; the injected {@link Clock} decides certificate days left.
  */
@@ -67,9 +55,11 @@ public final class HttpTcpChecks implements ServiceChecks {
     private static final int BODY_LIMIT = 64 * 1024;
 
     private final Clock clock;
+    private final SmtpChecks smtp;
 
     public HttpTcpChecks(Clock clock) {
         this.clock = clock;
+        this.smtp = new SmtpChecks(clock);
     }
 
     @Override
@@ -79,6 +69,8 @@ public final class HttpTcpChecks implements ServiceChecks {
             if (Thread.interrupted()) throw new InterruptedException();
             if (c instanceof HttpCheck h) out.add(http(h));
             else if (c instanceof TcpCheck t) out.add(tcp(t));
+            else if (c instanceof DnsCheck d) out.add(DnsAnswerCheck.run(d));
+            else if (c instanceof SmtpCheck m) out.add(smtp.run(m));
         }
         return out;
     }
@@ -139,7 +131,7 @@ public final class HttpTcpChecks implements ServiceChecks {
 
     private OkHttpClient client(HttpCheck c, HttpUrl url, AtomicReference<X509Certificate[]> presented)
             throws IOException, GeneralSecurityException {
-        X509TrustManager trust = new Recording(trustManager(c), presented);
+        X509TrustManager trust = new Tls.Recording(Tls.trustManager(c.caFile()), presented);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, new TrustManager[] {trust}, null);
         String pinnedHost = url.host();
@@ -163,52 +155,10 @@ public final class HttpTcpChecks implements ServiceChecks {
                 .build();
     }
 
-    private static X509TrustManager trustManager(HttpCheck c) throws IOException, GeneralSecurityException {
-        TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        if (c.caFile() == null) {
-            f.init((KeyStore) null);
-        } else {
-            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(null, null);
-            Collection<? extends Certificate> cas;
-            try (InputStream in = Files.newInputStream(c.caFile())) {
-                cas = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            }
-            if (cas.isEmpty()) throw new GeneralSecurityException("no PEM certificate in it");
-            int i = 0;
-            for (Certificate ca : cas) ks.setCertificateEntry("ca-" + i++, ca);
-            f.init(ks);
-        }
-        for (TrustManager t : f.getTrustManagers()) {
-            if (t instanceof X509TrustManager x) return x;
-        }
-        throw new GeneralSecurityException("no X.509 trust manager available");
-    }
-
     /** Turns a failed call into the reason an operator can act on. */
     private String httpFailure(IOException e, HttpCheck c, HttpUrl url, String where, X509Certificate[] chain) {
-        X509Certificate leaf = chain != null && chain.length > 0 ? chain[0] : null;
-        String cert = leaf == null ? "" : " (certificate names " + String.join(", ", names(leaf)) + "; valid "
-                + leaf.getNotBefore().toInstant() + " to " + leaf.getNotAfter().toInstant() + "; issuer "
-                + leaf.getIssuerX500Principal().getName() + ")";
-        if (e instanceof SSLPeerUnverifiedException) {
-            return "certificate is not valid for " + url.host() + ": it names " + (leaf == null ? "other hosts" : String.join(", ", names(leaf)))
-                    + cert;
-        }
-        // PKIX judged validity on the system clock, so the reason is given on it too (not the injected one).
-        if (has(e, CertificateExpiredException.class) || leaf != null && leaf.getNotAfter().toInstant().isBefore(Instant.now())) {
-            String when = leaf == null ? "" : " on " + leaf.getNotAfter().toInstant();
-            return "certificate expired" + when + cert;
-        }
-        if (has(e, CertificateNotYetValidException.class)) {
-            return "certificate is not valid yet" + cert;
-        }
-        if (e instanceof SSLHandshakeException && (has(e, CertPathValidatorException.class)
-                || String.valueOf(e.getMessage()).contains("PKIX"))) {
-            return "certificate is not trusted: not signed by " + (c.caFile() != null ? "the CA in " + c.caFile() : "a CA the JVM trusts")
-                    + cert;
-        }
-        if (e instanceof SSLException) return "TLS failed with " + where + ": " + e.getMessage() + cert;
+        String tls = Tls.certificateFailure(e, url.host(), c.caFile(), chain);
+        if (tls != null) return tls.startsWith("TLS failed: ") ? "TLS failed with " + where + ": " + tls.substring(12) : tls;
         if (has(e, ConnectException.class)) return "connection refused by " + where + " (nothing listens on that port)";
         if (has(e, NoRouteToHostException.class)) return "no route to " + where;
         if (has(e, UnknownHostException.class)) return "cannot resolve " + url.host() + ": " + e.getMessage();
@@ -219,87 +169,15 @@ public final class HttpTcpChecks implements ServiceChecks {
     }
 
     private long daysLeft(X509Certificate x) {
-        return Duration.between(clock.instant(), x.getNotAfter().toInstant()).toDays();
+        return Tls.daysLeft(x, clock);
     }
 
-    /** The certificate's DNS and IP subject alternative names (what hostname validation uses, RFC 6125). */
     static List<String> names(X509Certificate x) {
-        List<String> out = new ArrayList<>();
-        try {
-            Collection<List<?>> sans = x.getSubjectAlternativeNames();
-            if (sans != null) {
-                for (List<?> san : sans) {
-                    Object type = san.get(0);
-                    if (Integer.valueOf(2).equals(type) || Integer.valueOf(7).equals(type)) out.add(String.valueOf(san.get(1)));
-                }
-            }
-        } catch (CertificateParsingException e) {
-            out.add("(unreadable subjectAltName)");
-        }
-        if (out.isEmpty()) out.add("no subjectAltName; subject " + x.getSubjectX500Principal().getName());
-        return out;
+        return Tls.names(x);
     }
 
     private static boolean has(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) return true;
-        }
-        return false;
-    }
-
-    /** Delegates every decision; keeps the chain the server presented so a failure can say what it was. */
-    private static final class Recording extends X509ExtendedTrustManager {
-        private final X509TrustManager delegate;
-        private final AtomicReference<X509Certificate[]> presented;
-
-        Recording(X509TrustManager delegate, AtomicReference<X509Certificate[]> presented) {
-            this.delegate = delegate;
-            this.presented = presented;
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-            presented.set(chain);
-            delegate.checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws java.security.cert.CertificateException {
-            presented.set(chain);
-            if (delegate instanceof X509ExtendedTrustManager x) x.checkServerTrusted(chain, authType, socket);
-            else delegate.checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws java.security.cert.CertificateException {
-            presented.set(chain);
-            if (delegate instanceof X509ExtendedTrustManager x) x.checkServerTrusted(chain, authType, engine);
-            else delegate.checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-            delegate.checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws java.security.cert.CertificateException {
-            delegate.checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws java.security.cert.CertificateException {
-            delegate.checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return delegate.getAcceptedIssuers();
-        }
+        return Tls.has(e, type);
     }
 
     // ---------------------------------------------------------------- tcp

@@ -1,5 +1,6 @@
 package dev.migrate.probe;
 
+import dev.migrate.dns.Addresses;
 import java.net.InetSocketAddress;
 
 /**
@@ -11,7 +12,7 @@ public record NameServer(String zone, String name, InetSocketAddress address) {
 
     /** {@code 127.0.0.1:5301}, {@code [::1]:53}: the literal address, never a looked-up name. */
     public String addressText() {
-        String host = address.getAddress().getHostAddress();
+        String host = Addresses.text(address.getAddress());
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 

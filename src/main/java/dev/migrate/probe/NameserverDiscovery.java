@@ -96,8 +96,27 @@ public final class NameserverDiscovery {
         return List.copyOf(list);
     }
 
+    /**
+     * The addresses to ask for {@code zone} on servers the zone is not delegated to yet (a provider move's new
+     * nameservers): {@code listed} ({@code IP[:port]}) when given, else every A and AAAA of {@code names}
+     * from the plan's resolvers.
+     */
+    public static List<NameServer> addresses(String zone, List<String> names, List<String> listed, Propagation p)
+            throws ProbeException {
+        String z = Names.canonical(zone);
+        if (!listed.isEmpty()) {
+            List<NameServer> out = new ArrayList<>();
+            for (String a : listed) {
+                InetSocketAddress addr = literal(a, DNS_PORT);
+                out.add(new NameServer(z, new NameServer(z, "", addr).addressText(), addr));
+            }
+            return List.copyOf(out);
+        }
+        return List.copyOf(askResolvers(z, names.stream().map(Names::canonical).toList(), p));
+    }
+
     /** Names outside the zone (or without glue): A and AAAA from the plan's resolvers, RD=1. */
-    private static List<NameServer> askResolvers(String zone, List<String> hosts, Propagation p) throws ProbeException {
+    static List<NameServer> askResolvers(String zone, List<String> hosts, Propagation p) throws ProbeException {
         if (p.resolvers().isEmpty()) {
             throw new ProbeException("nameserver" + (hosts.size() == 1 ? " " : "s ") + String.join(", ", hosts) + " of " + zone
                     + " have no address in the zone; list resolvers: in the plan to look them up, or the addresses under"

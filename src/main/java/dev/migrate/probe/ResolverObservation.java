@@ -5,13 +5,16 @@ import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetKey;
 import dev.migrate.plan.Plan;
 import dev.migrate.plan.Propagation;
+import dev.migrate.support.Sleeper;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.xbill.DNS.Message;
@@ -41,7 +44,54 @@ public final class ResolverObservation {
      */
     public record Seen(RRsetKey key, String state, RRset answer, long remaining, Instant newBy, String detail) {}
 
-    public record Report(String resolver, List<Seen> rrsets) {}
+    public record Report(String resolver, List<Seen> rrsets) {
+        /** Its clients see the expected data for every RRset. */
+        public boolean seesNew() {
+            return rrsets.stream().allMatch(s -> s.state().equals("match"));
+        }
+
+        /** The latest instant any RRset it still answers otherwise turns over, if it honours TTLs; null when unknown. */
+        public Instant newBy() {
+            Instant latest = null;
+            for (Seen s : rrsets) {
+                if (s.state().equals("match")) continue;
+                if (s.newBy() == null) return null;
+                if (latest == null || s.newBy().isAfter(latest)) latest = s.newBy();
+            }
+            return latest;
+        }
+    }
+
+    /**
+     * One resolver over a wait.
+     *
+     * @param seenNewAt when its clients were first seen getting the expected data for every RRset, in the
+     *                  streak that lasted to the end (null: not by the deadline)
+     * @param newBy     when it is not there yet: when it will be at the latest if it honours the TTLs it
+     *                  returned (null when unknown: unreachable, refused, no TTL)
+     * @param last      what it answered in the last poll
+     */
+    public record ResolverWait(String resolver, Instant seenNewAt, Instant newBy, Report last) {
+        public boolean seesNew() {
+            return seenNewAt != null;
+        }
+
+        /** One line: {@code 127.0.0.1:5353 sees the new answer since ...} or why not yet. */
+        public String describe() {
+            if (seesNew()) return resolver + " sees the new answer since " + seenNewAt;
+            List<String> why = last.rrsets().stream().filter(s -> !s.state().equals("match"))
+                    .map(s -> s.key() + " " + s.state() + (s.detail().isEmpty() ? "" : " (" + s.detail() + ")")).limit(3).toList();
+            return resolver + " does not see it yet" + (newBy == null ? "" : ", by " + newBy + " at the latest if it honours"
+                    + " the TTL") + ": " + String.join("; ", why);
+        }
+    }
+
+    /**
+     * The resolvers over a wait ({@code resolvers: { gate: true }}).
+     *
+     * @param allSeeNew every resolver's clients get the expected data in the last poll
+     */
+    public record Gate(boolean allSeeNew, List<ResolverWait> resolvers, String summary) {}
 
     private final List<InetSocketAddress> resolvers;
     private final Duration queryTimeout;
@@ -63,6 +113,11 @@ public final class ResolverObservation {
 
     public boolean isEmpty() {
         return resolvers.isEmpty();
+    }
+
+    /** The plan says confirm waits for the resolvers too ({@code resolvers: { gate: true }}). */
+    public static boolean gated(Plan plan) {
+        return plan.propagation().resolverGate() && !plan.propagation().resolvers().isEmpty();
     }
 
     /** One RD=1 query per expected RRset per resolver, all in flight at once. */
@@ -93,6 +148,49 @@ public final class ResolverObservation {
             }
         }
         return out;
+    }
+
+    /**
+     * Polls every resolver every {@code interval} until the clients of each get the expected data or the
+     * deadline passes: what {@code resolvers: { gate: true }} makes confirm wait for, after the authoritative
+     * servers. A report of when each resolver's clients see the new answer comes back either way: the first
+     * poll of the streak in which it matched (a resolver that flips back, e.g. several caches behind one
+     * address, starts its streak again), or, when not yet, when it will at the latest if it honours the TTL.
+     * Time comes from the injected clock and sleeper; the number of polls is bounded from the start (at most
+     * one per interval until the deadline, plus one), so a clock that does not move cannot make it loop.
+     */
+    public Gate await(List<Expectation> expected, Instant deadline, Duration interval, Sleeper sleeper,
+            PropagationCheck.Listener listener) throws InterruptedException {
+        Instant start = clock.instant();
+        Map<String, Instant> since = new LinkedHashMap<>();
+        List<Report> last = List.of();
+        long maxPolls = Math.max(1, Duration.between(start, deadline).toMillis() / Math.max(1, interval.toMillis()) + 1);
+        for (long poll = 0; poll < maxPolls; poll++) {
+            Instant at = clock.instant();
+            last = observe(expected);
+            List<String> waiting = new ArrayList<>();
+            for (Report r : last) {
+                if (r.seesNew()) since.putIfAbsent(r.resolver(), at);
+                else {
+                    since.remove(r.resolver());
+                    waiting.add(r.resolver());
+                }
+            }
+            listener.progress(last.size() - waiting.size(), last.size(), waiting, Duration.between(start, clock.instant()), deadline);
+            if (waiting.isEmpty() || !clock.instant().plus(interval).isBefore(deadline)) break;
+            sleeper.sleep(interval);
+        }
+        List<ResolverWait> out = new ArrayList<>();
+        for (Report r : last) {
+            Instant s = since.get(r.resolver());
+            out.add(new ResolverWait(r.resolver(), s, s == null ? r.newBy() : null, r));
+        }
+        boolean all = out.stream().allMatch(ResolverWait::seesNew);
+        long seeing = out.stream().filter(ResolverWait::seesNew).count();
+        String summary = all ? "every resolver (" + out.size() + ") gives its clients the new answer"
+                : seeing + "/" + out.size() + " resolvers give their clients the new answer by " + deadline + "; "
+                        + String.join("; ", out.stream().filter(w -> !w.seesNew()).map(ResolverWait::describe).limit(5).toList());
+        return new Gate(all, out, summary);
     }
 
     static Seen seen(DnsQueries.Reply reply, Expectation e, Instant now) {

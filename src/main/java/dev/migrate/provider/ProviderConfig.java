@@ -8,22 +8,58 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * The {@code provider:} block of a plan as the adapter sees it: its own keys, the directory relative
  * paths are taken against, and where secrets come from. Secrets are never values in the plan: a key
  * {@code fooEnv} names an environment variable and {@code fooFile} a file holding the secret.
+ *
+ * @param operator    instructions for the person running the command, for adapters that need one to act
+ *                    (the {@code manual} provider: "set these records now"); by default printed to stderr.
+ *                    Never secrets: what goes here is shown and may be logged
+ * @param nameservers the plan's {@code nameservers:} (IP[:port], port 53 when absent), for adapters that read
+ *                    the zone from its authoritative servers; empty when the plan lists none
+ * @param resolvers   the plan's {@code resolvers:}, to look up a zone's nameservers when none are listed
  */
 public record ProviderConfig(
         String type,
         Map<String, Object> settings,
         Path baseDir,
         Function<String, String> environment,
-        java.time.Clock clock) {
+        java.time.Clock clock,
+        Consumer<String> operator,
+        List<String> nameservers,
+        List<String> resolvers) {
+
+    /** Instructions printed to standard error, a line at a time, flushed at once. */
+    public static final Consumer<String> STDERR = text -> {
+        System.err.println(text);
+        System.err.flush();
+    };
 
     public ProviderConfig {
         settings = Map.copyOf(settings);
+        operator = operator == null ? STDERR : operator;
+        nameservers = List.copyOf(nameservers);
+        resolvers = List.copyOf(resolvers);
+    }
+
+    /** A block with no operator channel of its own (stderr) and no plan addresses. */
+    public ProviderConfig(String type, Map<String, Object> settings, Path baseDir, Function<String, String> environment,
+            java.time.Clock clock) {
+        this(type, settings, baseDir, environment, clock, STDERR, List.of(), List.of());
+    }
+
+    /** The same block, with instructions for the operator going to {@code channel}. */
+    public ProviderConfig withOperator(Consumer<String> channel) {
+        return new ProviderConfig(type, settings, baseDir, environment, clock, channel, nameservers, resolvers);
+    }
+
+    /** The same block, told the plan's authoritative addresses and resolvers. */
+    public ProviderConfig withPlanServers(List<String> planNameservers, List<String> planResolvers) {
+        return new ProviderConfig(type, settings, baseDir, environment, clock, operator, planNameservers, planResolvers);
     }
 
     public Optional<String> string(String key) {

@@ -26,7 +26,13 @@ public class ProviderException extends Exception {
         /** Told to slow down (HTTP 429). */
         RATE_LIMITED(true),
         /** Local files could not be read or written. */
-        IO(false);
+        IO(false),
+        /**
+         * A change left to someone else (the {@code manual} provider's operator, a hosting panel) was not
+         * served by every authoritative address in time. Not retried: trying again means asking the person
+         * again and waiting as long again.
+         */
+        NOT_DONE(false);
 
         private final boolean transientFailure;
 
@@ -41,6 +47,7 @@ public class ProviderException extends Exception {
 
     private final Kind kind;
     private final List<RRsetKey> conflicts;
+    private final java.time.Duration retryAfter;
 
     public ProviderException(Kind kind, String message) {
         this(kind, message, List.of(), null);
@@ -51,9 +58,23 @@ public class ProviderException extends Exception {
     }
 
     public ProviderException(Kind kind, String message, List<RRsetKey> conflicts, Throwable cause) {
+        this(kind, message, conflicts, cause, null);
+    }
+
+    /**
+     * A failure that may pass, with the provider's word on how long to wait before trying again (HTTP
+     * Retry-After, or an adapter's own estimate): for {@link Kind#RATE_LIMITED} and other transient kinds.
+     */
+    public ProviderException(Kind kind, String message, java.time.Duration retryAfter) {
+        this(kind, message, List.of(), null, retryAfter);
+    }
+
+    private ProviderException(Kind kind, String message, List<RRsetKey> conflicts, Throwable cause,
+            java.time.Duration retryAfter) {
         super(message, cause);
         this.kind = kind;
         this.conflicts = List.copyOf(conflicts);
+        this.retryAfter = retryAfter;
     }
 
     public Kind kind() {
@@ -63,5 +84,10 @@ public class ProviderException extends Exception {
     /** The RRsets whose live data did not match the before-image (for CONFLICT). */
     public List<RRsetKey> conflicts() {
         return conflicts;
+    }
+
+    /** How long the provider asked to wait before the same request is tried again, when it said. */
+    public java.util.Optional<java.time.Duration> retryAfter() {
+        return java.util.Optional.ofNullable(retryAfter);
     }
 }

@@ -1,5 +1,6 @@
 package dev.migrate.provider;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -19,6 +20,18 @@ public interface ProviderFactory {
 
     /** Keys the adapter accepts in its {@code provider:} block besides {@code type}; others are plan errors. */
     Set<String> keys();
+
+    /**
+     * Checks the values of this adapter's settings while the plan loads, before any provider is contacted,
+     * so that a bad value is a plan error at its file:line:column (exit 2) rather than a failure later.
+     * Looks at values only: reads no secret and no file, contacts nothing. {@link #create} may still
+     * refuse what only the environment can tell (a variable not set, a file not readable).
+     *
+     * @param settings the block as plain data ({@code Map}, {@code List}, {@code String}), without {@code type}
+     */
+    default List<SettingProblem> check(java.util.Map<String, Object> settings) {
+        return List.of();
+    }
 
     DnsProvider create(ProviderConfig config) throws ProviderException;
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -63,5 +64,12 @@ public final class Providers {
 
     public List<String> types() {
         return List.copyOf(byType.keySet());
+    }
+
+    /** Each type and the keys its {@code provider:} block accepts besides {@code type}: what plans are checked against. */
+    public Map<String, Set<String>> keysByType() {
+        Map<String, Set<String>> m = new TreeMap<>();
+        byType.forEach((type, f) -> m.put(type, Set.copyOf(f.keys())));
+        return m;
     }
 }

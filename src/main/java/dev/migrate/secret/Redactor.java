@@ -34,6 +34,35 @@ public final class Redactor {
         return false;
     }
 
+    /**
+     * Like {@link #redact}, for a text cut out of a longer one: a secret the cut split leaves a piece at the
+     * cut edge, which {@link #redact} cannot recognise. Such a piece (3 characters or more of the secret's
+     * start at the end, or of its end at the start) is blanked out too.
+     */
+    public String redactCut(String text, boolean cutAtStart, boolean cutAtEnd) {
+        String out = redact(text);
+        if (out == null) return null;
+        for (String s : secrets) {
+            if (cutAtEnd) {
+                for (int k = Math.min(s.length() - 1, out.length()); k >= 3; k--) {
+                    if (out.endsWith(s.substring(0, k))) {
+                        out = out.substring(0, out.length() - k) + "***";
+                        break;
+                    }
+                }
+            }
+            if (cutAtStart) {
+                for (int k = Math.min(s.length() - 1, out.length()); k >= 3; k--) {
+                    if (out.startsWith(s.substring(s.length() - k))) {
+                        out = "***" + out.substring(k);
+                        break;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     public String redact(String text) {
         if (text == null) return null;
         String out = text;

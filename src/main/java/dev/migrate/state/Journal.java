@@ -75,9 +75,9 @@ public final class Journal {
             String text = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8);
             boolean whole;
             try {
-                fromJson(JSON.readTree(text));
+                event(JSON.readTree(text));
                 whole = true;
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | BadEvent | RuntimeException e) {
                 whole = false;
             }
             if (whole) {
@@ -130,12 +130,7 @@ public final class Journal {
     public Event append(String type, String phase, String batch, String zone, List<RRsetChange> changes,
             Map<String, String> info) throws IOException {
         Event e = new Event(++seq, clock.instant(), type, phase, batch, zone, changes, info);
-        // Redact the values before they are JSON-encoded: a secret holding a quote or a backslash is
-        // escaped in the line and would slip past a search for its raw text. Then the line once more.
-        String line = Redactor.global().redact(toJson(redacted(e))) + "\n";
-        if (Redactor.global().containsSecret(line)) {
-            throw new IllegalStateException("refusing to write a secret to the journal");
-        }
+        String line = line(e) + "\n";
         if (!Files.exists(file)) {
             try {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -155,6 +150,31 @@ public final class Journal {
 
     public Event append(String type, String phase, Map<String, String> info) throws IOException {
         return append(type, phase, null, null, null, info);
+    }
+
+    /**
+     * The JSON line the journal stores for {@code e} (without its newline), the same for every state store:
+     * secrets redacted, and refused if one is still there.
+     */
+    public static String line(Event e) {
+        // Redact the values before they are JSON-encoded: a secret holding a quote or a backslash is
+        // escaped in the line and would slip past a search for its raw text. Then the line once more.
+        String line = Redactor.global().redact(toJson(redacted(e)));
+        if (Redactor.global().containsSecret(line)) {
+            throw new IllegalStateException("refusing to write a secret to the journal");
+        }
+        return line;
+    }
+
+    /** One journal line back into its event; {@link IOException} when it is not one. */
+    public static Event parse(String line) throws IOException {
+        try {
+            return event(JSON.readTree(line));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException("not JSON (" + e.getOriginalMessage() + ")", e);
+        } catch (BadEvent e) {
+            throw new IOException("not a journal event: " + e.getMessage(), e);
+        }
     }
 
     /** The event with every loaded secret blanked out of its info values and record data. */
@@ -217,20 +237,91 @@ public final class Journal {
      * ignored: its event never happened as far as anyone was told. A bad line elsewhere is corruption.
      */
     static List<Event> read(Path f) throws IOException {
-        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
-        List<Event> out = new ArrayList<>(lines.size());
-        for (int i = 0; i < lines.size(); i++) {
-            String l = lines.get(i);
-            if (l.isBlank()) continue;
+        byte[] all = Files.readAllBytes(f);
+        List<Event> out = new ArrayList<>();
+        int start = 0;
+        int lineNo = 0;
+        long lastSeq = 0;
+        while (start < all.length) {
+            int end = start;
+            while (end < all.length && all[end] != '\n') end++;
+            lineNo++;
+            // A last line without its newline was torn by a crash mid-write: its append never returned, so
+            // nothing was done on its strength. Every complete line must be a whole event.
+            if (end == all.length) break;
+            String text = utf8(all, start, end, f, lineNo);
+            start = end + 1;
+            if (text.isBlank()) continue;
+            Event e;
             try {
-                out.add(fromJson(JSON.readTree(l)));
-            } catch (IOException | RuntimeException ex) {
-                if (i == lines.size() - 1) break;
-                throw new IOException(f + ":" + (i + 1) + ": the journal is damaged (" + ex.getMessage()
-                        + "); keep a copy of it and inspect the line by hand");
+                e = event(JSON.readTree(text));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+                throw damaged(f, lineNo, "the line is not JSON (" + ex.getOriginalMessage() + ")");
+            } catch (BadEvent ex) {
+                throw damaged(f, lineNo, "not a journal event: " + ex.getMessage());
             }
+            if (e.seq() <= lastSeq) {
+                throw damaged(f, lineNo, "event number " + e.seq() + " does not follow " + lastSeq);
+            }
+            lastSeq = e.seq();
+            out.add(e);
         }
         return out;
+    }
+
+    private static String utf8(byte[] b, int from, int to, Path f, int lineNo) throws IOException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b, from, to - from)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw damaged(f, lineNo, "the line is not valid UTF-8");
+        }
+    }
+
+    private static IOException damaged(Path f, int lineNo, String what) {
+        return new IOException(f + ":" + lineNo + ": the journal is damaged: " + what + ". Nothing was done; keep a copy"
+                + " of the journal, and repair or remove that line by hand (every line is one JSON event)");
+    }
+
+    /** A line that is JSON but not an event this journal writes. */
+    static final class BadEvent extends Exception {
+        BadEvent(String message) {
+            super(message);
+        }
+    }
+
+    /** The event a line holds, checked field by field so that a wrong line is named, not a Java exception. */
+    static Event event(JsonNode o) throws BadEvent {
+        if (!o.isObject()) throw new BadEvent("expected a JSON object");
+        if (!o.path("seq").canConvertToLong() || !o.path("seq").isIntegralNumber()) throw new BadEvent("'seq' is not a number");
+        if (!o.path("event").isTextual()) throw new BadEvent("'event' is missing");
+        if (!o.path("at").isTextual()) throw new BadEvent("'at' is missing");
+        try {
+            Instant.parse(o.get("at").asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadEvent("'at' is not an instant");
+        }
+        if (o.has("changes")) {
+            if (!o.get("changes").isArray()) throw new BadEvent("'changes' is not a list");
+            for (JsonNode c : o.get("changes")) {
+                if (!c.path("name").isTextual() || !c.path("type").isTextual()) throw new BadEvent("a change without name or type");
+                for (String side : List.of("before", "after")) {
+                    JsonNode i = c.get(side);
+                    if (i == null || i.isNull()) continue;
+                    if (!i.path("ttl").isIntegralNumber() || !i.path("rdata").isArray()) {
+                        throw new BadEvent("a change's '" + side + "' image has no ttl or rdata");
+                    }
+                }
+            }
+        }
+        if (o.has("info") && !o.get("info").isObject()) throw new BadEvent("'info' is not an object");
+        try {
+            return fromJson(o);
+        } catch (RuntimeException e) {
+            throw new BadEvent("its records do not read (" + e.getMessage() + ")");
+        }
     }
 
     static Event fromJson(JsonNode o) {

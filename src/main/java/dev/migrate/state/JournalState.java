@@ -3,84 +3,149 @@ package dev.migrate.state;
 import dev.migrate.dns.RRsetChange;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Everything the journal says, folded into one immutable view. There is no other source of truth: status,
- * the safety gate and rollback all read this.
+ * Everything the journal says, folded into one view. There is no other source of truth: status, the
+ * safety gate and rollback all read this. A locked run folds each line it appends into its view as it goes
+ * ({@link #record}), so nothing re-reads the journal per batch: the work per line is constant and the
+ * view holds each batch once.
  */
 public final class JournalState {
 
     /** What the journal says about one phase. */
     public record PhaseRecord(String id, Instant startedAt, Instant finishedAt, Instant failedAt, String failure,
-            Map<String, String> finishInfo) {
+            Entry.PhaseFinished finish) {
         public boolean done() {
             return finishedAt != null;
         }
     }
 
-    private final List<Event> events;
-    private final Map<String, PhaseRecord> phases;
-    private final List<Batch> batches;
-    private final Map<String, Event> approvals;
-    private final Instant rollbackStartedAt;
-    private final Instant rolledBackAt;
+    private final Map<String, PhaseRecord> phases = new HashMap<>();
+    private final Map<String, Batch> batches = new LinkedHashMap<>();
+    /** Per forward batch touched by a rollback: the RRsets still in place (all others of it are undone). */
+    private final Map<String, Set<dev.migrate.dns.RRsetKey>> outstanding = new HashMap<>();
+    /** Forward batches a rollback undid, wholly or in part. */
+    private final Set<String> touchedByRollback = new HashSet<>();
+    private final Map<String, Entry.Approved> approvals = new HashMap<>();
+    private final Map<String, Instant> approvedAt = new HashMap<>();
+    private final Map<String, Batch> pending = new LinkedHashMap<>();
+    private final Map<String, String> lastNotified = new HashMap<>();
+    private final Set<String> notified = new HashSet<>();
+    private final Map<String, DsHistory> ds = new HashMap<>();
+    private final Map<String, Entry.DelegationSeen> delegations = new HashMap<>();
+    private int events;
+    private Instant rollbackStartedAt;
+    private Instant rolledBackAt;
+    private Instant restoreScheduledAt;
+    private Instant latest;
 
-    private JournalState(List<Event> events, Map<String, PhaseRecord> phases, List<Batch> batches,
-            Map<String, Event> approvals, Instant rollbackStartedAt, Instant rolledBackAt) {
-        this.events = events;
-        this.phases = phases;
-        this.batches = batches;
-        this.approvals = approvals;
-        this.rollbackStartedAt = rollbackStartedAt;
-        this.rolledBackAt = rolledBackAt;
+    private JournalState() {}
+
+    public static JournalState empty() {
+        return new JournalState();
     }
 
     public static JournalState of(List<Event> events) {
-        Map<String, PhaseRecord> phases = new LinkedHashMap<>();
-        Map<String, Batch> batches = new LinkedHashMap<>();
-        Map<String, Event> approvals = new HashMap<>();
-        Instant rbStarted = null;
-        Instant rbDone = null;
-        for (Event e : events) {
-            switch (e.type()) {
-                case Event.PHASE_STARTED -> phases.put(e.phase(), new PhaseRecord(e.phase(), e.at(), null, null, null, Map.of()));
-                case Event.PHASE_FINISHED -> {
-                    PhaseRecord p = phases.get(e.phase());
-                    Instant started = p == null ? e.at() : p.startedAt();
-                    phases.put(e.phase(), new PhaseRecord(e.phase(), started, e.at(), null, null, e.info()));
-                }
-                case Event.PHASE_FAILED -> {
-                    PhaseRecord p = phases.get(e.phase());
-                    Instant started = p == null ? e.at() : p.startedAt();
-                    phases.put(e.phase(), new PhaseRecord(e.phase(), started, null, e.at(), e.info("reason"), Map.of()));
-                }
-                case Event.INTENT -> batches.put(e.batch(), new Batch(e.batch(), e.phase(), e.zone(), e.changes(),
-                        Batch.Status.PENDING, e.info("undoes"), e));
-                case Event.COMMIT -> batches.computeIfPresent(e.batch(), (k, b) -> withStatus(b, Batch.Status.COMMITTED));
-                case Event.ABORTED -> batches.computeIfPresent(e.batch(), (k, b) -> withStatus(b, Batch.Status.ABORTED));
-                case Event.APPROVED -> approvals.put(e.phase(), e);
-                case Event.ROLLBACK_STARTED -> {
-                    if (rbStarted == null) rbStarted = e.at();
-                }
-                case Event.ROLLBACK_FINISHED -> rbDone = e.at();
-                default -> { }
+        JournalState s = new JournalState();
+        for (Event e : events) s.record(e);
+        return s;
+    }
+
+    /** Folds one more line in; constant work. */
+    public void record(Event e) {
+        events++;
+        if (latest == null || e.at().isAfter(latest)) latest = e.at();
+        Entry entry = Entry.from(e);
+        if (entry == null) return;
+        // Java 17 has no pattern switch: one instanceof per kind, in the order they are most common.
+        if (entry instanceof Entry.Intent i) {
+            Batch b = new Batch(i.batch(), i.phase(), i.zone(), i.changes(), Batch.Status.PENDING, i.undoes(), e);
+            batches.put(i.batch(), b);
+            pending.put(i.batch(), b);
+        } else if (entry instanceof Entry.Commit c) {
+            if (!c.landed().isEmpty()) {
+                // Part of the batch landed: from now on the batch is those RRsets only (the rest never happened).
+                Batch b = batches.get(c.batch());
+                if (b != null) batches.put(b.id(), new Batch(b.id(), b.phase(), b.zone(), c.landed(), b.status(), b.undoes(), b.intent()));
             }
+            settle(c.batch(), Batch.Status.COMMITTED);
+        } else if (entry instanceof Entry.Aborted a) {
+            settle(a.batch(), Batch.Status.ABORTED);
+        } else if (entry instanceof Entry.PhaseStarted st) {
+            phases.put(st.phase(), new PhaseRecord(st.phase(), e.at(), null, null, null, null));
+        } else if (entry instanceof Entry.PhaseFinished f) {
+            PhaseRecord p = phases.get(f.phase());
+            phases.put(f.phase(), new PhaseRecord(f.phase(), p == null ? e.at() : p.startedAt(), e.at(), null, null, f));
+        } else if (entry instanceof Entry.PhaseFailed f) {
+            PhaseRecord p = phases.get(f.phase());
+            phases.put(f.phase(), new PhaseRecord(f.phase(), p == null ? e.at() : p.startedAt(), null, e.at(),
+                    f.reason(), null));
+        } else if (entry instanceof Entry.Approved a) {
+            approvals.put(a.phase(), a);
+            approvedAt.put(a.phase(), e.at());
+        } else if (entry instanceof Entry.DsSeen d) {
+            DsHistory before = ds.getOrDefault(d.zone(), DsHistory.NEVER_SEEN);
+            ds.put(d.zone(), d.present() ? new DsHistory(d.ttl(), null)
+                    : new DsHistory(before.lastTtl(), before.lastTtl() < 0 || before.goneSince() != null ? before.goneSince() : e.at()));
+        } else if (entry instanceof Entry.DelegationSeen d) {
+            delegations.put(d.phase(), d);
+        } else if (entry instanceof Entry.RollbackStarted) {
+            if (rollbackStartedAt == null) rollbackStartedAt = e.at();
+        } else if (entry instanceof Entry.RollbackFinished) {
+            rolledBackAt = e.at();
+        } else if (entry instanceof Entry.RestoreScheduled r) {
+            restoreScheduledAt = r.at();
+        } else if (entry instanceof Entry.Restarted r) {
+            for (String id : r.reopened()) phases.remove(id);
+            rollbackStartedAt = null;
+            rolledBackAt = null;
+            restoreScheduledAt = null;
+        } else if (entry instanceof Entry.Notified n) {
+            lastNotified.put(n.phase(), n.event());
+            notified.add(n.event() + " " + n.phase());
         }
-        return new JournalState(List.copyOf(events), Map.copyOf(phases), List.copyOf(batches.values()),
-                Map.copyOf(approvals), rbStarted, rbDone);
     }
 
-    private static Batch withStatus(Batch b, Batch.Status s) {
-        return new Batch(b.id(), b.phase(), b.zone(), b.changes(), s, b.undoes(), b.intent());
+    private void settle(String id, Batch.Status status) {
+        Batch b = batches.get(id);
+        if (b == null) return;
+        Batch settled = new Batch(b.id(), b.phase(), b.zone(), b.changes(), status, b.undoes(), b.intent());
+        batches.put(id, settled);
+        pending.remove(id);
+        if (status == Batch.Status.COMMITTED && settled.isRollback() && settled.undoes() != null) {
+            Batch target = batches.get(settled.undoes());
+            if (target == null) return;
+            Entry.Intent intent = (Entry.Intent) Entry.from(settled.intent());
+            Set<dev.migrate.dns.RRsetKey> still = new HashSet<>(intent.kept());
+            // A rollback batch that landed only in part (recovery) leaves the rest of what it undoes in place.
+            Set<dev.migrate.dns.RRsetKey> landed = new HashSet<>();
+            for (RRsetChange c : settled.changes()) landed.add(c.key());
+            for (RRsetChange c : intent.changes()) if (!landed.contains(c.key())) still.add(c.key());
+            // What an earlier partial rollback left stays left only if this one kept it too.
+            Set<dev.migrate.dns.RRsetKey> before = outstanding.get(target.id());
+            if (before != null) still.retainAll(before);
+            outstanding.put(target.id(), still);
+            touchedByRollback.add(target.id());
+        }
     }
 
-    public List<Event> events() {
+    /** How many lines were folded in. */
+    public int eventCount() {
         return events;
+    }
+
+    /** The latest instant any line carries (a clock far ahead once may have left it in the future), or null. */
+    public Optional<Instant> latestInstant() {
+        return Optional.ofNullable(latest);
     }
 
     public Optional<PhaseRecord> phase(String id) {
@@ -92,25 +157,53 @@ public final class JournalState {
         return p != null && p.done();
     }
 
-    public List<Batch> batches() {
-        return batches;
+    public Collection<Batch> batches() {
+        return Collections.unmodifiableCollection(batches.values());
     }
 
     /** Intents with neither commit nor abort: a run died between writing the intent and hearing back. */
     public List<Batch> pending() {
-        return batches.stream().filter(b -> b.status() == Batch.Status.PENDING).toList();
+        return List.copyOf(pending.values());
     }
 
     public List<Batch> committed(String phase) {
-        return batches.stream().filter(b -> b.status() == Batch.Status.COMMITTED && b.phase().equals(phase)).toList();
+        return batches.values().stream().filter(b -> b.status() == Batch.Status.COMMITTED && b.phase().equals(phase)).toList();
     }
 
-    /** Forward batches (not rollback ones) that are committed and not yet undone, oldest first. */
+    /**
+     * Forward batches (not rollback ones) that are committed and not yet wholly undone, oldest first; a batch
+     * a rollback undid in part shows only the RRsets it left in place.
+     */
     public List<Batch> undoable() {
-        List<String> undone = batches.stream().filter(b -> b.isRollback() && b.status() == Batch.Status.COMMITTED
-                && b.undoes() != null).map(Batch::undoes).toList();
-        return batches.stream().filter(b -> !b.isRollback() && b.status() == Batch.Status.COMMITTED
-                && !undone.contains(b.id())).toList();
+        List<Batch> out = new ArrayList<>();
+        for (Batch b : batches.values()) {
+            if (b.isRollback() || b.status() != Batch.Status.COMMITTED) continue;
+            Set<dev.migrate.dns.RRsetKey> still = outstanding.get(b.id());
+            if (still == null) {
+                out.add(b);
+            } else if (!still.isEmpty()) {
+                out.add(new Batch(b.id(), b.phase(), b.zone(),
+                        b.changes().stream().filter(c -> still.contains(c.key())).toList(), b.status(), b.undoes(), b.intent()));
+            }
+        }
+        return out;
+    }
+
+    /** True when a rollback undid some or all of this forward batch. */
+    public boolean undoneByRollback(String batchId) {
+        return touchedByRollback.contains(batchId);
+    }
+
+    /** When a rollback put the TTLs' return (restore-ttl after rollback), if one is pending. */
+    public Optional<Instant> restoreScheduledAt() {
+        return Optional.ofNullable(restoreScheduledAt);
+    }
+
+    /** The changes of a phase's batches that are in place: committed and not taken back by a rollback. */
+    public List<RRsetChange> inPlace(String phase) {
+        List<RRsetChange> out = new ArrayList<>();
+        for (Batch b : undoable()) if (b.phase().equals(phase)) out.addAll(b.changes());
+        return out;
     }
 
     public List<RRsetChange> committedChanges(String phase) {
@@ -119,8 +212,12 @@ public final class JournalState {
         return out;
     }
 
-    public Optional<Event> approval(String phase) {
+    public Optional<Entry.Approved> approval(String phase) {
         return Optional.ofNullable(approvals.get(phase));
+    }
+
+    public Optional<Instant> approvedAt(String phase) {
+        return Optional.ofNullable(approvedAt.get(phase));
     }
 
     public boolean rollbackStarted() {
@@ -131,7 +228,41 @@ public final class JournalState {
         return Optional.ofNullable(rolledBackAt);
     }
 
+    /**
+     * What the journal saw of a zone's DS at the parent.
+     *
+     * @param lastTtl   its TTL when last seen present, or -1 when never seen
+     * @param goneSince when it was first seen gone after that, or null
+     */
+    public record DsHistory(long lastTtl, Instant goneSince) {
+        public static final DsHistory NEVER_SEEN = new DsHistory(-1, null);
+
+        /** True when the journal last saw it present. */
+        public boolean present() {
+            return lastTtl >= 0 && goneSince == null;
+        }
+    }
+
+    public DsHistory dsHistory(String zone) {
+        return ds.getOrDefault(zone, DsHistory.NEVER_SEEN);
+    }
+
+    /** await-delegation's facts for that phase, once it saw the new delegation everywhere. */
+    public Optional<Entry.DelegationSeen> delegationSeen(String phase) {
+        return Optional.ofNullable(delegations.get(phase));
+    }
+
     public int batchCount() {
         return batches.size();
+    }
+
+    /** The kind of the last notification about {@code phase} (sent or not: it was tried), if any. */
+    public Optional<String> lastNotified(String phase) {
+        return Optional.ofNullable(lastNotified.get(phase));
+    }
+
+    /** True when a notification about {@code event} for {@code phase} was tried before. */
+    public boolean notified(String event, String phase) {
+        return notified.contains(event + " " + phase);
     }
 }

@@ -119,4 +119,40 @@ class CheckCommandLabTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("nothing to query");
     }
+
+    @Test
+    void severalZonesGetAZoneColumnAndAddressesAreCountedOnce() throws Exception {
+        String other = ZONE_TEXT.replace("example.test.", "other.test.");
+        try (BindServer one = BindServer.builder().addPrimaryZone("example.test.", ZONE_TEXT).addPrimaryZone("other.test.", other).start();
+                BindServer two = BindServer.builder().addPrimaryZone("example.test.", ZONE_TEXT).addPrimaryZone("other.test.", other).start()) {
+            Files.createDirectories(tmp.resolve("zones"));
+            Files.writeString(tmp.resolve("zones/example.test.zone"), ZONE_TEXT);
+            Files.writeString(tmp.resolve("zones/other.test.zone"), other);
+            Path plan = tmp.resolve("two.yaml");
+            Files.writeString(plan, """
+                    name: two-zones
+                    cutover: 2026-12-01T02:00:00Z
+                    provider: { type: zonefile, directory: zones }
+                    zones: [example.test, other.test]
+                    ttl: { lowered: 60 }
+                    rewrite:
+                      - { from: 192.0.2.10, to: 198.51.100.20 }
+                    nameservers: ["127.0.0.1:%d", "127.0.0.1:%d"]
+                    propagation: { interval: 1s, queryTimeout: 1s, tries: 2 }
+                    """.formatted(one.port(), two.port()));
+
+            Run r = migrate("check", plan.toString());
+
+            assertThat(r.code()).as(r.all()).isZero();
+            assertThat(r.out()).containsPattern("ZONE\\s+SERVER\\s+ADDRESS")
+                    .containsPattern("example\\.test\\.\\s+\\(listed\\)\\s+127\\.0\\.0\\.1:" + one.port() + "\\s+1\\s+match")
+                    .containsPattern("other\\.test\\.\\s+\\(listed\\)\\s+127\\.0\\.0\\.1:" + two.port() + "\\s+1\\s+match")
+                    .contains("2/2 authoritative addresses serve every RRset of the 2 zones")
+                    .doesNotContain("4/4");
+            assertThat(r.out()).doesNotContain("\033[");  // not a terminal: no colour
+            JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(migrate("check", plan.toString(), "-o", "json").out());
+            assertThat(j.get("servers")).hasSize(4);
+            assertThat(j.get("servers").get(0).get("zone").asText()).isEqualTo("example.test.");
+        }
+    }
 }

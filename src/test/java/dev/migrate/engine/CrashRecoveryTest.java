@@ -83,7 +83,7 @@ class CrashRecoveryTest {
                       - { id: swap,        at: T,     action: swap }
                       - { id: confirm,     at: T+5m,  action: confirm, timeout: 30m }
                       - { id: restore-ttl, at: T+24h, action: restore-ttl }
-                    """.formatted(BATCH));
+                    """.formatted(BATCH) + stateKey(dir));
             stateDir = dir.resolve(".migrate/bulk-move");
             original = withoutSerial(readZone(zoneFile));
         }
@@ -92,8 +92,9 @@ class CrashRecoveryTest {
             return cli("apply", plan.toString(), "--now", now);
         }
 
+        /** A rollback that also puts the TTLs back at once, so the zone is exactly the original afterwards. */
         Run rollback(String now) {
-            return cli("rollback", plan.toString(), "--now", now);
+            return cli("rollback", plan.toString(), "--now", now, "--restore-ttl", "now");
         }
 
         Map<RRsetKey, RRset> zone() {
@@ -125,13 +126,23 @@ class CrashRecoveryTest {
         void assertNothingPending() throws IOException {
             Map<String, Integer> outcomes = new HashMap<>();
             List<String> intents = new ArrayList<>();
-            for (JsonNode e : journal(stateDir)) {
+            for (JsonNode e : journalOf(this)) {
                 String type = e.get("event").asText();
                 if (type.equals("intent")) intents.add(e.get("batch").asText());
                 if (type.equals("commit") || type.equals("aborted")) outcomes.merge(e.get("batch").asText(), 1, Integer::sum);
             }
             for (String b : intents) assertThat(outcomes.get(b)).as("outcomes of batch %s", b).isEqualTo(1);
         }
+    }
+
+    /** A {@code state:} line for a case's plan (none: the directory beside it); another backend overrides it. */
+    String stateKey(Path caseDir) throws IOException {
+        return "";
+    }
+
+    /** The case's journal, one JSON object per event, from wherever its state lives. */
+    List<JsonNode> journalOf(Case c) throws IOException {
+        return journal(c.stateDir);
     }
 
     static String zoneText() {
@@ -224,7 +235,7 @@ class CrashRecoveryTest {
                         .containsExactly("example.com.zone");
             }
             c.assertNothingPending();
-            List<JsonNode> events = journal(c.stateDir);
+            List<JsonNode> events = journalOf(c);
             assertThat(EngineFixture.count(events, "phase-finished", "swap")).isEqualTo(1);
             assertThat(EngineFixture.count(events, "intent", "swap")).as("the swap was written in several batches")
                     .isGreaterThanOrEqualTo(batches);
@@ -305,7 +316,8 @@ class CrashRecoveryTest {
 
     @Test
     void rollbackKilledMidwayFinishesOnTheNextRollback() throws Exception {
-        for (String point : List.of("zonefile-write-midway#1", "zonefile-write-midway#4", "zonefile-write-midway#12")) {
+        // the rollback takes back the swap's 8 batches of 40 (the lowering stays in force)
+        for (String point : List.of("zonefile-write-midway#1", "zonefile-write-midway#4", "zonefile-write-midway#8")) {
             Case c = new Case("rollback-" + point.replace('#', '-'));
             for (String now : List.of(LOWER, VERIFY, SWAP)) assertThat(c.apply(now).exit()).isZero();
             c.killAt(point, "rollback", c.plan.toString(), "--now", ROLLBACK);

@@ -232,7 +232,8 @@ class EngineTimelineTest {
         }
         assertThat(count(events, "intent", null)).isEqualTo(count(events, "commit", null)).isEqualTo(3);
 
-        r = cli("rollback", plan.toString(), "--now", "2026-12-02T03:00:00Z");
+        // A rollback keeps the TTLs lowered for a while (issue 11); '--restore-ttl now' puts them back at once.
+        r = cli("rollback", plan.toString(), "--now", "2026-12-02T03:00:00Z", "--restore-ttl", "now");
         assertThat(r.exit()).as(r.all()).isZero();
         ZoneSnapshot back = readZone(zoneFile);
         assertThat(withoutSerial(back)).as("every RRset, data and TTL, as before the migration")
@@ -423,7 +424,7 @@ class EngineTimelineTest {
         r = apply(SWAP, "--dry-run");
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(r.out()).contains("swap: would run").contains("198.51.100.20").contains("198.51.100.25")
-                .contains("2001:db8:20:0:0:0:0:20");
+                .contains("2001:db8:20::20");
         assertThat(Files.readAllBytes(zoneFile)).isEqualTo(zone);
         assertThat(journalLines(stateDir)).hasSize(lines);
     }
@@ -477,7 +478,8 @@ class EngineTimelineTest {
                 return ServiceChecks.NONE;
             }
         };
-        return new Engine(ws, Engine.stateDir(p, null), clock, sleeper, probes, Engine.Listener.SILENT, null);
+        return new Engine(ws, new dev.migrate.state.FileStateStore(Engine.stateDir(p, null), clock), clock, sleeper, probes,
+                EngineListener.SILENT, null);
     }
 
     @Test
@@ -493,10 +495,12 @@ class EngineTimelineTest {
         assertThat(report.verdict().exitCode()).as(report.toString()).isEqualTo(3);
         PhaseResult confirm = report.phases().get(report.phases().size() - 1);
         assertThat(confirm.phase()).isEqualTo("confirm");
-        assertThat(confirm.outcome()).isEqualTo(PhaseResult.Outcome.ROLLED_BACK);
+        assertThat(confirm.outcome()).isInstanceOf(PhaseOutcome.RolledBack.class);
         assertThat(confirm.message()).contains("not live").contains("www.example.com. A");
-        assertThat(withoutSerial(readZone(zoneFile))).as("rolled back to the original")
-                .containsExactlyInAnyOrderEntriesOf(withoutSerial(original));
+        // Only the swap is taken back; the TTLs stay lowered, so a retry is fast (issue 11), and it says so.
+        assertThat(withoutSerial(readZone(zoneFile))).as("rolled back to the original data at the lowered TTL")
+                .containsExactlyInAnyOrderEntriesOf(expectLowered(withoutSerial(original), 300));
+        assertThat(confirm.message()).contains("at the lowered TTL (300 s)").contains("restore-ttl at 2026-12-02T02:05:00Z");
         List<JsonNode> events = journal(stateDir);
         assertThat(count(events, "phase-failed", "confirm")).isEqualTo(1);
         assertThat(count(events, "rollback-finished", null)).isEqualTo(1);
@@ -520,7 +524,7 @@ class EngineTimelineTest {
                 .apply(new Engine.Options(false, null, false));
         assertThat(report.verdict().exitCode()).isEqualTo(3);
         PhaseResult confirm = report.phases().get(report.phases().size() - 1);
-        assertThat(confirm.outcome()).isEqualTo(PhaseResult.Outcome.FAILED);
+        assertThat(confirm.outcome()).isInstanceOf(PhaseOutcome.Failed.class);
         assertThat(confirm.message()).contains("halt");
         assertThat(withoutSerial(readZone(zoneFile))).as("still swapped").containsExactlyInAnyOrderEntriesOf(swapped);
         List<JsonNode> events = journal(stateDir);
@@ -557,9 +561,17 @@ class EngineTimelineTest {
         Run r = cli("rollback", plan.toString(), "--now", "2026-12-01T03:00:00Z");
         assertThat(r.exit()).as(r.all()).isEqualTo(4);
         assertThat(r.err()).contains("www.example.com. A").contains("192.0.2.99").contains("--force");
-        assertThat(Files.readAllBytes(zoneFile)).as("nothing overwritten").isEqualTo(edited);
+        // Per RRset (issue 17): the record someone else changed is not overwritten; its neighbours are put back.
+        Map<RRsetKey, RRset> partly = withoutSerial(readZone(zoneFile));
+        assertThat(partly.get(key("www.example.com.", "A"))).as("nothing overwritten")
+                .isEqualTo(new RRset("www.example.com.", "A", 300, List.of("192.0.2.99")));
+        Map<RRsetKey, RRset> lowered = expectLowered(withoutSerial(original), 300);
+        for (RRsetKey k : MOVED) {
+            if (!k.equals(key("www.example.com.", "A"))) assertThat(partly.get(k)).as("%s put back", k).isEqualTo(lowered.get(k));
+        }
+        assertThat(apply("2026-12-01T03:00:30Z").all()).as("a stopped rollback stops apply").contains("migrate rollback");
 
-        r = cli("rollback", plan.toString(), "--now", "2026-12-01T03:01:00Z", "--force");
+        r = cli("rollback", plan.toString(), "--now", "2026-12-01T03:01:00Z", "--force", "--restore-ttl", "now");
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(withoutSerial(readZone(zoneFile))).containsExactlyInAnyOrderEntriesOf(withoutSerial(original));
         assertThat(count(journal(stateDir), "forced", "rollback")).isEqualTo(1);
@@ -586,33 +598,46 @@ class EngineTimelineTest {
     }
 
     @Test
-    void afterRollbackApplyDoesNothingUntilRestart() throws Exception {
+    void afterRollbackApplyOnlyRestoresTheTtlsWhenDueUntilRestart() throws Exception {
         assertThat(apply(LOWER).exit()).isZero();
         assertThat(apply(VERIFY).exit()).isZero();
         assertThat(apply(SWAP).exit()).isZero();
         Run r = cli("rollback", plan.toString(), "--now", "2026-12-01T01:00:00Z");
         assertThat(r.exit()).as(r.all()).isZero();
-        assertThat(withoutSerial(readZone(zoneFile))).containsExactlyInAnyOrderEntriesOf(withoutSerial(original));
+        assertThat(r.out()).contains("at the lowered TTL (300 s)").contains("restore-ttl at 2026-12-02T01:00:00Z");
+        // the old data is back at once; the TTLs stay lowered until the restore the rollback scheduled
+        assertThat(withoutSerial(readZone(zoneFile))).containsExactlyInAnyOrderEntriesOf(expectLowered(withoutSerial(original), 300));
 
         int lines = journalLines(stateDir).size();
         byte[] zone = Files.readAllBytes(zoneFile);
-        for (String now : List.of(CONFIRM, RESTORE)) {
+        for (String now : List.of(CONFIRM, "2026-12-02T00:59:59Z")) {
             r = apply(now);
             assertThat(r.exit()).as(r.all()).isZero();
-            assertThat(r.out()).contains("--restart");
+            assertThat(r.out()).contains("--restart").contains("2026-12-02T01:00:00Z");
             r = apply(now, "--quiet");
             assertThat(r.exit()).isZero();
             assertThat(r.out() + r.err()).isEmpty();
         }
         assertThat(journalLines(stateDir)).hasSize(lines);
         assertThat(Files.readAllBytes(zoneFile)).isEqualTo(zone);
-        Run status = cli("status", plan.toString(), "--now", RESTORE, "--output", "json");
-        JsonNode st = EngineFixture.JSON.readTree(status.out());
+        JsonNode st = EngineFixture.JSON.readTree(cli("status", plan.toString(), "--now", CONFIRM, "--output", "json").out());
+        assertThat(st.get("next").get("at").asText()).as("the pending restore is what comes next").isEqualTo("2026-12-02T01:00:00Z");
+
+        r = apply(RESTORE);
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(withoutSerial(readZone(zoneFile))).as("the TTLs back up when due")
+                .containsExactlyInAnyOrderEntriesOf(withoutSerial(original));
+        r = apply(RESTORE, "--quiet");
+        assertThat(r.out() + r.err()).isEmpty();
+        st = EngineFixture.JSON.readTree(cli("status", plan.toString(), "--now", RESTORE, "--output", "json").out());
         assertThat(st.get("next").isNull()).isTrue();
         for (JsonNode p : st.get("phases")) {
-            assertThat(p.get("state").asText()).isIn("rolled-back", "skipped");
+            assertThat(p.get("state").asText()).isIn("rolled-back", "skipped", "done");
         }
+        assertThat(st.get("phases").get(0).get("state").asText()).as("lower-ttl, once restored").isEqualTo("rolled-back");
+        assertThat(st.get("phases").get(2).get("state").asText()).isEqualTo("rolled-back");
 
+        // The TTLs are back up: starting again is a new timeline, from lower-ttl, with a new journal.
         r = apply(LOWER, "--restart");
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(r.out()).contains("started again");
@@ -625,6 +650,31 @@ class EngineTimelineTest {
         assertThat(count(events, "phase-finished", "lower-ttl")).isEqualTo(1);
         assertThat(count(events, "rollback-finished", null)).isZero();
         assertZone("lower-ttl after --restart", expectLowered(withoutSerial(original), 300));
+    }
+
+    @Test
+    void restartWhileTheTtlsAreStillLowRetriesTheSwapWithoutANewLowering() throws Exception {
+        assertThat(apply(LOWER).exit()).isZero();
+        assertThat(apply(VERIFY).exit()).isZero();
+        assertThat(apply(SWAP).exit()).isZero();
+        assertThat(cli("rollback", plan.toString(), "--now", "2026-12-01T02:01:00Z").exit()).isZero();
+
+        Run r = apply("2026-12-01T02:02:00Z", "--restart");
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("started again from swap without a new lowering").contains("swap: done");
+        assertZone("swap again after --restart", expectSwapped(expectLowered(withoutSerial(original), 300)));
+        List<JsonNode> events = journal(stateDir);
+        assertThat(count(events, "phase-started", "lower-ttl")).as("no new lowering").isEqualTo(1);
+        assertThat(count(events, "phase-finished", "swap")).isEqualTo(2);
+        assertThat(journalLines(stateDir)).as("the same journal goes on").isNotEmpty();
+        try (var files = Files.list(stateDir)) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.matches("journal-.+\\.jsonl"))).isEmpty();
+        }
+        // the timeline then goes on as planned, and a rollback still puts back exactly the original
+        assertThat(apply(CONFIRM).exit()).isZero();
+        assertThat(apply(RESTORE).exit()).isZero();
+        assertThat(cli("rollback", plan.toString(), "--now", "2026-12-02T03:00:00Z", "--restore-ttl", "now").exit()).isZero();
+        assertThat(withoutSerial(readZone(zoneFile))).containsExactlyInAnyOrderEntriesOf(withoutSerial(original));
     }
 
     @Test

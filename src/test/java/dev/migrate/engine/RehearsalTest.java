@@ -99,12 +99,16 @@ class RehearsalTest {
         // Confirm waited until its deadline (30m) in virtual time.
         Duration waited = Duration.between(Instant.parse(last.get("at").asText()), Instant.parse(last.get("finishedAt").asText()));
         assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMinutes(30));
-        // The rollback put back every before-image: the last writes undo the swap, then the lowering.
+        // The rollback took back the swap only: the lowering stays, so a retry needs no new 72 hours (issue 11).
         int writes = j.get("writes").size();
-        assertThat(writes).isEqualTo(4); // lower-ttl, swap, undo swap, undo lower-ttl
+        assertThat(writes).isEqualTo(3); // lower-ttl, swap, undo swap
         JsonNode swap = j.get("writes").get(1).get("changes");
         JsonNode undoSwap = j.get("writes").get(2).get("changes");
         assertThat(undoSwap).hasSize(swap.size());
+        for (JsonNode c : undoSwap) {
+            if (!c.get("after").isNull()) assertThat(c.get("after").get("ttl").asLong()).as(c.toString()).isEqualTo(300);
+        }
+        assertThat(last.get("message").asText()).contains("at the lowered TTL (300 s)").contains("restore-ttl at");
     }
 
     @Test

@@ -17,10 +17,20 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import dev.migrate.plan.Plan;
+import dev.migrate.probe.ServiceChecks;
+import dev.migrate.provider.Providers;
+import dev.migrate.state.FileStateStore;
+import dev.migrate.support.Sleeper;
+import dev.migrate.support.VirtualClock;
+import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code apply --wait} on a timeline a few seconds long runs it to the end in real time, as a child process. */
+/**
+ * {@code apply --wait}: one short timeline run to the end in real time, as a child process; the autopilot
+ * behind it on virtual time for the rest.
+ */
 class WaitTest {
     static final Duration LIMIT = Duration.ofSeconds(90);
 
@@ -108,15 +118,34 @@ class WaitTest {
         assertRanOnTime(dir.resolve(".migrate/quick"));
     }
 
+    /** The autopilot behind {@code --wait}, on a virtual clock that sleeping moves forward: no real waiting. */
+    RunReport autopilot(Path plan, Instant start, List<Instant> wokeAt) throws Exception {
+        Providers providers = Providers.discover();
+        Plan p = Workspace.load(plan, providers);
+        VirtualClock clock = new VirtualClock(start);
+        Workspace ws = Workspace.open(p, providers, System::getenv, clock);
+        Engine engine = new Engine(ws, new FileStateStore(Engine.stateDir(p, null), clock), clock, clock,
+                new DefaultProbes(ws.provider(), clock, clock, ServiceChecks.NONE), EngineListener.SILENT, null);
+        Sleeper recording = d -> {
+            clock.sleep(d);
+            wokeAt.add(clock.instant());
+        };
+        return new Autopilot(engine, clock, recording, false).run((startedAt, report, held) -> { });
+    }
+
     @Test
     void waitSleepsUntilTheEarliestSafeSwapWhenTheLoweringWasLate() throws Exception {
         // lower-ttl at T-1s: the old TTL (2 s) plus the margin (1 s) run out only at T+2s, after the swap's time
-        Instant cutover = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(4);
+        Instant cutover = Instant.parse("2026-12-01T02:00:00Z");
         Path plan = setUp(cutover, "T-1s");
         ZoneSnapshot before = readZone(dir.resolve("zones/example.com.zone"));
 
-        Finished f = runWait(plan);
-        assertThat(f.exit()).as("apply --wait: %s%s", f.out(), f.err()).isZero();
+        List<Instant> wokeAt = new ArrayList<>();
+        long wall = System.nanoTime();
+        RunReport r = autopilot(plan, cutover.minusSeconds(3600), wokeAt);
+        Duration took = Duration.ofNanos(System.nanoTime() - wall);
+        assertThat(r.verdict()).as(r.toString()).isEqualTo(Verdict.OK);
+        assertThat(took).as("an hour and a few seconds of virtual time").isLessThan(Duration.ofSeconds(5));
         assertEndsAsPlanned(before);
         Path stateDir = dir.resolve(".migrate/quick");
         assertRanOnTime(stateDir);
@@ -126,7 +155,23 @@ class WaitTest {
         Instant swapStarted = Instant.parse(events.stream().filter(e -> e.get("event").asText().equals("phase-started")
                 && e.get("phase").asText().equals("swap")).findFirst().orElseThrow().get("at").asText());
         assertThat(earliest).as("the late lowering pushed the safe swap past T").isAfter(cutover);
-        assertThat(swapStarted).as("the swap waited for its earliest safe instant").isAfterOrEqualTo(earliest);
+        assertThat(swapStarted).as("the swap waited for its earliest safe instant").isEqualTo(earliest);
+        assertThat(wokeAt).as("it slept until lower-ttl, then until the earliest safe swap").contains(cutover.minusSeconds(1), earliest);
         assertThat(count(events, "forced", null)).isZero();
+    }
+
+    @Test
+    void theAutopilotRunsTheWholeTimelineOnVirtualTime() throws Exception {
+        Instant cutover = Instant.parse("2026-12-01T02:00:00Z");
+        Path plan = setUp(cutover, "T-4s");
+        ZoneSnapshot before = readZone(dir.resolve("zones/example.com.zone"));
+        List<Instant> wokeAt = new ArrayList<>();
+        RunReport r = autopilot(plan, cutover.minusSeconds(60), wokeAt);
+        assertThat(r.verdict()).isEqualTo(Verdict.OK);
+        assertThat(r.nextPhase()).as("finished").isNull();
+        assertEndsAsPlanned(before);
+        assertRanOnTime(dir.resolve(".migrate/quick"));
+        assertThat(wokeAt).as("woke at each phase's instant").containsSubsequence(cutover.minusSeconds(4), cutover,
+                cutover.plusSeconds(1), cutover.plusSeconds(2));
     }
 }

@@ -69,6 +69,7 @@ public final class BindServer extends LabServer {
     private int port;
     private TsigKey key;
     private boolean allowUpdate = true;
+    private boolean transferToAnyone = false;
     private final Map<String, Zone> zones = new LinkedHashMap<>();
 
     private Builder() {}
@@ -79,6 +80,15 @@ public final class BindServer extends LabServer {
      */
     public Builder allowUpdate(boolean allow) {
       this.allowUpdate = allow;
+      return this;
+    }
+
+    /**
+     * With {@code true}, primary zones allow an unsigned AXFR from anyone on loopback, as some hosting
+     * companies' nameservers do; by default only the key may transfer.
+     */
+    public Builder allowTransferToAnyone(boolean allow) {
+      this.transferToAnyone = allow;
       return this;
     }
 
@@ -183,7 +193,7 @@ public final class BindServer extends LabServer {
           conf.append("  type primary;\n")
               .append("  file ").append(quote(z.file())).append(";\n")
               .append("  allow-update { ").append(allowUpdate ? keyRef : "none;").append(" };\n")
-              .append("  allow-transfer { ").append(keyRef).append(" };\n");
+              .append("  allow-transfer { ").append(transferToAnyone ? "127.0.0.1;" : keyRef).append(" };\n");
           if (!z.alsoNotify().isEmpty()) {
             conf.append("  notify explicit;\n")
                 .append("  also-notify { ")

@@ -263,6 +263,37 @@ class LabSmokeTest {
     }
   }
 
+  // ---------------------------------------------------------------- PostgreSQL
+
+  @Test
+  void postgresRunsAsThePostgresUserWantsAPasswordOverTcpAndStopsByPid() throws Exception {
+    long postmaster;
+    Path dataDir;
+    try (PostgresServer pg = PostgresServer.start()) {
+      try (java.sql.Connection c = pg.connect(); java.sql.Statement st = c.createStatement();
+          java.sql.ResultSet rs = st.executeQuery("select current_setting('server_version_num')::int,"
+              + " current_setting('listen_addresses'), inet_server_port(), current_database()")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("PostgreSQL 14+ (client_connection_check_interval)").isGreaterThanOrEqualTo(150000);
+        assertThat(rs.getString(2)).isEqualTo("127.0.0.1");
+        assertThat(rs.getInt(3)).isEqualTo(pg.port());
+        assertThat(rs.getString(4)).isEqualTo(PostgresServer.DATABASE);
+      }
+      java.util.Properties noPassword = new java.util.Properties();
+      noPassword.setProperty("user", PostgresServer.USER);
+      noPassword.setProperty("password", "not-it");
+      assertThatThrownBy(() -> java.sql.DriverManager.getConnection(
+          "jdbc:postgresql://127.0.0.1:" + pg.port() + "/" + PostgresServer.DATABASE, noPassword))
+          .hasMessageContaining("password authentication failed");
+      postmaster = pg.postmasterPid();
+      assertThat(ProcessHandle.of(postmaster).flatMap(h -> h.info().user())).contains("postgres");
+      dataDir = pg.dir();
+    }
+    assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive)).as("postmaster stopped").isIn(
+        java.util.Optional.empty(), java.util.Optional.of(false));
+    assertThat(dataDir).doesNotExist();
+  }
+
   // ---------------------------------------------------------------- helpers
 
   static Message query(int port, String name, int type, boolean tcp) throws IOException {

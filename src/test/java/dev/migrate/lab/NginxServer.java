@@ -55,6 +55,7 @@ public final class NginxServer extends LabServer {
     private Path certPem;
     private Path keyPem;
     private final Map<String, String> locations = new LinkedHashMap<>();
+    private final Map<String, String> virtualHosts = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -85,6 +86,20 @@ public final class NginxServer extends LabServer {
         throw new IllegalArgumentException("/health is built in");
       }
       locations.put(match, directives);
+      return this;
+    }
+
+    /**
+     * A name-based virtual host on the same port and certificate: {@code server { server_name NAME;
+     * DIRECTIVES }}. Requests whose Host (and SNI) is {@code serverName} go to it; any other name
+     * falls to the default server (the built-in one, with {@code /health}), as on a real shared
+     * host, e.g. {@code virtualHost("www.shop.test", "location / { return 200 \"site shop.test\"; }")}.
+     */
+    public Builder virtualHost(String serverName, String directives) {
+      if (!serverName.matches("[A-Za-z0-9.*-]+")) {
+        throw new IllegalArgumentException("not a server name: " + serverName);
+      }
+      virtualHosts.put(serverName, directives);
       return this;
     }
 
@@ -124,6 +139,15 @@ public final class NginxServer extends LabServer {
       c.add("    location = /health { return 200 \"ok\"; }");
       locations.forEach((match, directives) -> c.add("    location " + match + " { " + directives + " }"));
       c.add("  }");
+      virtualHosts.forEach((name, directives) -> {
+        c.add("  server {");
+        c.add("    listen 127.0.0.1:" + listenPort + " ssl;");
+        c.add("    server_name " + name + ";");
+        c.add("    ssl_certificate " + quote(certPem.toAbsolutePath()) + ";");
+        c.add("    ssl_certificate_key " + quote(keyPem.toAbsolutePath()) + ";");
+        c.add("    " + directives);
+        c.add("  }");
+      });
       c.add("}");
       Path confFile = dir.resolve("nginx.conf");
       write(confFile, String.join("\n", c) + "\n");

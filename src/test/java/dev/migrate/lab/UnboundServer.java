@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>All its queries stay on 127.0.0.1: a client query for a name outside the stub zones is answered
  * REFUSED at once ({@code local-zone: "." refuse}), and the root itself is a stub pointing at a closed
- * loopback port, so no internal lookup can reach the internet root servers either.
+ * loopback port, so no internal lookup can reach the internet root servers either. With
+ * {@link Builder#rootHints} it resolves from a lab root instead (see {@link DelegationLab}).
  */
 public final class UnboundServer extends LabServer {
   private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(10);
@@ -98,7 +99,10 @@ public final class UnboundServer extends LabServer {
     private int cacheMinTtl = 0;
     private int cacheMaxTtl = 86400;
     private final Map<String, Integer> stubs = new LinkedHashMap<>();
+    private final Map<String, Integer> forwards = new LinkedHashMap<>();
+    private final List<String> resolvable = new ArrayList<>();
     private final List<String> extra = new ArrayList<>();
+    private String rootHints;
 
     private Builder() {}
 
@@ -111,6 +115,36 @@ public final class UnboundServer extends LabServer {
     /** Resolve {@code zone} by asking the authoritative server on 127.0.0.1:{@code authPort}. */
     public Builder stubZone(String zone, int authPort) {
       stubs.put(absolute(zone), authPort);
+      return this;
+    }
+
+    /**
+     * Forward queries for {@code zone} (RD=1) to the server on 127.0.0.1:{@code port}
+     * ({@code forward-zone}, {@code forward-first: no}): a nameserver address kept alive as a
+     * forwarder to the new servers, as BIND's {@code forwarders { ...; }; forward only;} does.
+     */
+    public Builder forwardZone(String zone, int port) {
+      forwards.put(absolute(zone), port);
+      return this;
+    }
+
+    /**
+     * Resolve from a lab root instead of stub zones: {@code hintsText} is a root hints file in zone-file
+     * form ({@code . NS a.root.lab.} and the address of that name), read by {@code root-hints:}. The
+     * addresses must answer on port 53 (a resolver asks the root and every delegation there): give them
+     * with {@link PortRelay}. Names a client may ask about are opened with {@link #resolvable}.
+     */
+    public Builder rootHints(String hintsText) {
+      this.rootHints = hintsText;
+      return this;
+    }
+
+    /**
+     * Lets clients ask about names at or under {@code zone} (resolved through the root hints or a stub);
+     * every other client query stays REFUSED.
+     */
+    public Builder resolvable(String zone) {
+      resolvable.add(absolute(zone));
       return this;
     }
 
@@ -177,8 +211,19 @@ public final class UnboundServer extends LabServer {
       // its stub. (Seen here: "nodefault" on example.test. alone still gave NXDOMAIN; LAB-NOTES'
       // "test." nodefault works but opens every other .test name to the root.) "." refuse answers
       // every other client query REFUSED at once, so nothing is ever asked off this machine.
-      for (String zone : stubs.keySet()) {
+      java.util.Set<String> open = new java.util.LinkedHashSet<>(stubs.keySet());
+      open.addAll(resolvable);
+      for (String zone : open) {
         c.append("  local-zone: ").append(quote(zone)).append(" transparent\n");
+      }
+      for (String zone : forwards.keySet()) {
+        c.append("  local-zone: ").append(quote(zone)).append(" transparent\n");
+      }
+      if (rootHints != null) {
+        // The lab root instead of the internet's (the built-in hints are never used then).
+        Path hints = dir.resolve("root.hints");
+        write(hints, rootHints);
+        c.append("  root-hints: ").append(quote(hints)).append("\n");
       }
       c.append("  local-zone: \".\" refuse\n");
       for (String line : extra) {
@@ -192,10 +237,16 @@ public final class UnboundServer extends LabServer {
       stubs.forEach((zone, authPort) -> c.append("stub-zone:\n")
           .append("  name: ").append(quote(zone)).append("\n")
           .append("  stub-addr: 127.0.0.1@").append(authPort).append("\n"));
-      c.append("stub-zone:\n")
-          .append("  name: \".\"\n")
-          .append("  stub-addr: 127.0.0.1@").append(DEAD_ROOT_PORT).append("\n")
-          .append("  stub-prime: no\n");
+      forwards.forEach((zone, authPort) -> c.append("forward-zone:\n")
+          .append("  name: ").append(quote(zone)).append("\n")
+          .append("  forward-addr: 127.0.0.1@").append(authPort).append("\n")
+          .append("  forward-first: no\n"));
+      if (rootHints == null) {
+        c.append("stub-zone:\n")
+            .append("  name: \".\"\n")
+            .append("  stub-addr: 127.0.0.1@").append(DEAD_ROOT_PORT).append("\n")
+            .append("  stub-prime: no\n");
+      }
       write(confFile, c.toString());
 
       // -d: foreground.

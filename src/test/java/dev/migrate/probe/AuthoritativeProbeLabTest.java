@@ -212,7 +212,7 @@ class AuthoritativeProbeLabTest {
                     false, Duration.ofSeconds(2), Duration.ofSeconds(1), 2, 2, "auto");
             // Only discovered, not queried: port 53 on those addresses is nobody's.
             assertThat(NameserverDiscovery.fromNs(z, p)).extracting(NameServer::label)
-                    .containsExactly("ns.provider.test. 127.0.0.53:53", "ns.provider.test. [0:0:0:0:0:0:0:53]:53");
+                    .containsExactly("ns.provider.test. 127.0.0.53:53", "ns.provider.test. [::53]:53");
         }
     }
 

@@ -112,7 +112,7 @@ class ProbeUnitTest {
                 RRset.of("ns2." + ZONE, "A", 3600, List.of("198.51.100.53"))));
         List<NameServer> ns = NameserverDiscovery.fromNs(z, propagation(List.of()));
         assertThat(ns).extracting(NameServer::label).containsExactly(
-                "ns1.example.test. 192.0.2.53:53", "ns1.example.test. [2001:db8:0:0:0:0:0:53]:53", "ns2.example.test. 198.51.100.53:53");
+                "ns1.example.test. 192.0.2.53:53", "ns1.example.test. [2001:db8::53]:53", "ns2.example.test. 198.51.100.53:53");
 
         ZoneSnapshot outside = new ZoneSnapshot(ZONE, List.of(RRset.of(ZONE, "NS", 3600, List.of("ns.provider.test."))));
         assertThatThrownBy(() -> NameserverDiscovery.fromNs(outside, propagation(List.of())))

@@ -11,6 +11,7 @@ import dev.migrate.dns.RRsetNote;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.provider.Capabilities;
 import dev.migrate.provider.DnsProvider;
+import dev.migrate.provider.Images;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderException.Kind;
 import dev.migrate.provider.http.HttpProviders;
@@ -27,7 +28,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -145,6 +145,38 @@ public final class CloudflareProvider implements DnsProvider {
         return byKey;
     }
 
+    /**
+     * Record operations one change can take: it deletes, patches or posts each record it touches once, so at
+     * most as many as the larger of its images holds (see {@link #ops}).
+     */
+    static int operationsAtMost(RRsetChange c) {
+        return Math.max(c.before() == null ? 0 : c.before().rdata().size(), c.after() == null ? 0 : c.after().rdata().size());
+    }
+
+    /**
+     * Changes packed in order into batches of at most {@code batchSize} record operations, so that each batch
+     * is one batch request, one transaction, and one journal entry. A change larger than that is a batch of
+     * its own, which {@link #apply} refuses with a message.
+     */
+    @Override
+    public List<List<RRsetChange>> batches(String zone, List<RRsetChange> changes) {
+        List<List<RRsetChange>> out = new ArrayList<>();
+        List<RRsetChange> batch = new ArrayList<>();
+        int ops = 0;
+        for (RRsetChange c : changes) {
+            int n = operationsAtMost(c);
+            if (!batch.isEmpty() && ops + n > batchSize) {
+                out.add(List.copyOf(batch));
+                batch = new ArrayList<>();
+                ops = 0;
+            }
+            batch.add(c);
+            ops += n;
+        }
+        if (!batch.isEmpty()) out.add(List.copyOf(batch));
+        return out;
+    }
+
     @Override
     public void apply(String zone, List<RRsetChange> batch) throws ProviderException {
         String z = Names.canonical(zone);
@@ -157,21 +189,7 @@ public final class CloudflareProvider implements DnsProvider {
         Map<RRsetKey, List<CfRecord>> live = group(records);
         ZoneSnapshot snap = snapshot(z, records);
 
-        List<RRsetKey> conflicts = new ArrayList<>();
-        StringBuilder detail = new StringBuilder();
-        for (RRsetChange c : batch) {
-            RRset now = snap.get(c.key());
-            if (!Objects.equals(now, c.before())) {
-                conflicts.add(c.key());
-                detail.append("; ").append(c.key()).append(": expected ").append(image(c.before()))
-                        .append(", live ").append(image(now));
-            }
-        }
-        if (!conflicts.isEmpty()) {
-            throw new ProviderException(Kind.CONFLICT, "zone " + z + " on Cloudflare was changed by someone else since"
-                    + " the plan read it; nothing was written" + detail
-                    + ". Re-run 'migrate plan' to see the live data, then resolve the difference", conflicts, null);
-        }
+        Images.requireBeforeImages(snap, batch, "zone " + z + " on Cloudflare");
 
         // Every change is checked before anything is sent, so a bad one cannot leave earlier pages applied.
         List<Ops> all = new ArrayList<>();
@@ -308,10 +326,6 @@ public final class CloudflareProvider implements DnsProvider {
         return o;
     }
 
-    private static String image(RRset s) {
-        return s == null ? "(absent)" : "TTL " + s.ttl() + " " + s.rdata();
-    }
-
     /** The zone's id: {@code GET /zones?name=NAME}, once per zone. */
     private String zoneId(String zone) throws ProviderException {
         String cached = zoneIds.get(zone);
@@ -380,9 +394,10 @@ public final class CloudflareProvider implements DnsProvider {
     }
 
     /**
-     * Sends a request and returns the body of a {@code success: true} answer. A 429 is waited out as its
-     * Retry-After says (the request was refused unread, so repeating it is always safe), a bounded number of
-     * times; other failures that may pass are retried only when {@code idempotent}.
+     * Sends a request and returns the body of a {@code success: true} answer. For a read ({@code idempotent}),
+     * a 429 is waited out as its Retry-After says, a bounded number of times, and other failures that may pass
+     * are retried; a write is retried only when it never left (connection refused). A write answered 429 is
+     * RATE_LIMITED with Cloudflare's Retry-After, for the engine to retry.
      */
     private JsonNode call(Request req, String what, boolean idempotent) throws ProviderException {
         int waits = 0;
@@ -393,6 +408,13 @@ public final class CloudflareProvider implements DnsProvider {
             try (Response r = http.newCall(req).execute()) {
                 String text = r.body() == null ? "" : r.body().string();
                 JsonNode n = HttpProviders.parse(text);
+                if (r.code() == 429 && !idempotent) {
+                    // Refused unread, so nothing was written; the engine is the one place that retries a write
+                    // (and journals each try): tell it how long Cloudflare asked to wait.
+                    Duration wait = retryAfter(r.header("Retry-After"), backoff);
+                    throw new ProviderException(Kind.RATE_LIMITED, what + ": Cloudflare answered 429 (too many requests)"
+                            + " and asks to wait " + wait.toSeconds() + " s; nothing was written", wait);
+                }
                 if (r.code() == 429) {
                     if (++waits > RATE_LIMIT_WAITS) {
                         throw new ProviderException(Kind.RATE_LIMITED, what + ": Cloudflare still answers 429 (too many"

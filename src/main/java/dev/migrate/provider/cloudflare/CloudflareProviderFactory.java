@@ -5,9 +5,14 @@ import dev.migrate.provider.DnsProvider;
 import dev.migrate.provider.ProviderConfig;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderFactory;
+import dev.migrate.provider.SettingChecks;
+import dev.migrate.provider.SettingProblem;
 import dev.migrate.provider.http.HttpProviders;
 import dev.migrate.support.Sleeper;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -40,26 +45,23 @@ public final class CloudflareProviderFactory implements ProviderFactory {
     }
 
     @Override
+    public List<SettingProblem> check(Map<String, Object> settings) {
+        List<SettingProblem> out = new ArrayList<>();
+        SettingChecks.url("cloudflare", settings, "baseUrl", out);
+        SettingChecks.wholeNumber(settings, "batchSize", 1, 3500, "1..3500 (200 on the Free plan, 3,500 on Pro and above)", out);
+        SettingChecks.positiveDuration(settings, "timeout", out);
+        SettingChecks.secretSource(settings, "apiToken", out);
+        return out;
+    }
+
+    @Override
     public DnsProvider create(ProviderConfig config) throws ProviderException {
+        SettingChecks.requireNone("cloudflare", check(config.settings()));
         var base = HttpProviders.baseUrl("cloudflare", "baseUrl",
                 config.string("baseUrl").orElse(CloudflareProvider.DEFAULT_BASE_URL));
-        int batchSize = CloudflareProvider.DEFAULT_BATCH_SIZE;
-        if (config.string("batchSize").isPresent()) {
-            String s = config.string("batchSize").get().trim();
-            try {
-                batchSize = Integer.parseInt(s);
-            } catch (NumberFormatException e) {
-                batchSize = 0;
-            }
-            if (batchSize < 1 || batchSize > 3500) {
-                throw new ProviderException(ProviderException.Kind.INVALID, "provider cloudflare: 'batchSize' is '" + s
-                        + "', expected 1..3500 (200 on the Free plan, 3,500 on Pro and above)");
-            }
-        }
+        int batchSize = config.string("batchSize").map(s -> Integer.parseInt(s.trim()))
+                .orElse(CloudflareProvider.DEFAULT_BATCH_SIZE);
         Duration timeout = config.duration("timeout").orElse(DEFAULT_TIMEOUT);
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new ProviderException(ProviderException.Kind.INVALID, "provider cloudflare: 'timeout' must be positive");
-        }
         var token = config.secret("apiToken", "provider cloudflare API token");
         return new CloudflareProvider(base, token, batchSize, timeout, Sleeper.REAL, config.clock());
     }

@@ -33,13 +33,13 @@ final class CloudflareRecords {
             case "MX" -> r.path("priority").asInt() + " " + absolute(content);
             // Cloudflare asks for TXT content as quoted character strings (RFC 1035) but still holds records
             // written unquoted; an unquoted one is a single string, whatever spaces it holds.
-            case "TXT" -> content.startsWith("\"") ? content : quoted(content);
+            case "TXT" -> content.startsWith("\"") ? content : Rdata.quotedStrings(content);
             case "SRV" -> data.isObject()
                     ? data.path("priority").asInt() + " " + data.path("weight").asInt() + " " + data.path("port").asInt()
                             + " " + absolute(data.path("target").asText())
                     : r.path("priority").asInt() + " " + content;
             case "CAA" -> data.isObject()
-                    ? data.path("flags").asInt() + " " + data.path("tag").asText() + " " + quoted(data.path("value").asText())
+                    ? data.path("flags").asInt() + " " + data.path("tag").asText() + " " + Rdata.quotedStrings(data.path("value").asText())
                     : content;
             case "CNAME", "NS" -> absolute(content);
             default -> content;
@@ -97,19 +97,5 @@ final class CloudflareRecords {
 
     private static String absolute(String name) {
         return name.endsWith(".") ? name : name + ".";
-    }
-
-    /**
-     * One quoted string per 255 characters: Cloudflare splits longer TXT content itself (its TXT record
-     * schema), and a DNS character-string holds at most 255 octets (RFC 1035 §3.3).
-     */
-    private static String quoted(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() || i == 0; i += 255) {
-            String part = s.substring(i, Math.min(s.length(), i + 255));
-            if (b.length() > 0) b.append(' ');
-            b.append('"').append(part.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-        }
-        return b.toString();
     }
 }

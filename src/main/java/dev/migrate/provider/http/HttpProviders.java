@@ -69,7 +69,7 @@ public final class HttpProviders {
         return url;
     }
 
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         if (h.equals("localhost")) return true;
         // Only literal addresses: resolving a name here would ask system DNS, which may be what we migrate.

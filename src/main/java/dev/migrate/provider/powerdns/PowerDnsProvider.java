@@ -11,6 +11,7 @@ import dev.migrate.dns.Rdata;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.provider.Capabilities;
 import dev.migrate.provider.DnsProvider;
+import dev.migrate.provider.Images;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderException.Kind;
 import dev.migrate.provider.http.HttpProviders;
@@ -23,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -109,25 +109,15 @@ public final class PowerDnsProvider implements DnsProvider {
         }
         JsonNode raw = fetchZone(z);
         ZoneSnapshot live = snapshot(z, raw);
-        List<RRsetKey> conflicts = new ArrayList<>();
-        StringBuilder detail = new StringBuilder();
-        for (RRsetChange c : batch) {
-            RRset now = live.get(c.key());
-            if (!Objects.equals(now, c.before())) {
-                conflicts.add(c.key());
-                detail.append("; ").append(c.key()).append(": expected ").append(image(c.before()))
-                        .append(", live ").append(image(now));
-            }
-        }
-        if (!conflicts.isEmpty()) {
-            throw new ProviderException(Kind.CONFLICT, "zone " + z + " on " + describe() + " was changed by someone"
-                    + " else since the plan read it; nothing was written" + detail
-                    + ". Re-run 'migrate plan' to see the live data, then resolve the difference", conflicts, null);
-        }
+        Images.requireBeforeImages(live, batch, "zone " + z + " on " + describe());
 
         ObjectNode body = HttpProviders.JSON.createObjectNode();
         ArrayNode sets = body.putArray("rrsets");
-        for (RRsetChange c : batch) {
+        // Deletions first: PowerDNS checks each rrset against the zone as the earlier ones left it, so a CNAME
+        // that gives way to an A at the same name must be gone before the A arrives (RFC 1034 §3.6.2).
+        List<RRsetChange> ordered = new ArrayList<>(batch);
+        ordered.sort(java.util.Comparator.comparing(c -> c.after() != null));
+        for (RRsetChange c : ordered) {
             ObjectNode o = sets.addObject();
             o.put("name", c.key().name());
             o.put("type", c.key().type());
@@ -136,7 +126,7 @@ public final class PowerDnsProvider implements DnsProvider {
                 continue;
             }
             // REPLACE sets the whole RRset, so sending it again after a lost answer gives the same result:
-            // that is what makes the PATCH safe to retry.
+            // that is what makes the PATCH safe for the engine to retry.
             o.put("changetype", "REPLACE");
             o.put("ttl", c.after().ttl());
             ArrayNode recs = o.putArray("records");
@@ -150,25 +140,11 @@ public final class PowerDnsProvider implements DnsProvider {
         Request patch = request(zoneUrl(zoneId))
                 .patch(RequestBody.create(body.toString(), JSON_TYPE))
                 .build();
-        call(patch, "writing " + batch.size() + " RRset" + (batch.size() == 1 ? "" : "s") + " to zone " + z, z, true);
+        // Sent once: the engine is the one place that retries a write, and journals each try.
+        call(patch, "writing " + batch.size() + " RRset" + (batch.size() == 1 ? "" : "s") + " to zone " + z, z, false);
 
-        ZoneSnapshot after = read(z);
-        List<RRsetKey> differ = new ArrayList<>();
-        StringBuilder why = new StringBuilder();
-        for (RRsetChange c : batch) {
-            RRset now = after.get(c.key());
-            if (!Objects.equals(now, c.after())) {
-                differ.add(c.key());
-                why.append("; ").append(c.key()).append(": wrote ").append(image(c.after())).append(", now ").append(image(now));
-            }
-        }
-        if (!differ.isEmpty()) {
-            // Not CONFLICT: that kind promises nothing was written. This write did land, just not as sent, so
-            // the caller must treat its outcome as unknown and look at the records.
-            throw new ProviderException(Kind.INVALID, "zone " + z + " on " + describe() + " accepted the change, but"
-                    + " reading it back shows other data" + why + " (someone else wrote in between, or the server"
-                    + " rewrote the data)", differ, null);
-        }
+        Images.requireAfterImages(read(z), batch, "zone " + z + " on " + describe(),
+                "someone else wrote in between, or the server rewrote the data");
         if (notify) notifySecondaries(z, zoneId);
     }
 
@@ -185,10 +161,6 @@ public final class PowerDnsProvider implements DnsProvider {
         } catch (ProviderException e) {
             // Deliberately not fatal: see above.
         }
-    }
-
-    private static String image(RRset s) {
-        return s == null ? "(absent)" : "TTL " + s.ttl() + " " + s.rdata();
     }
 
     private JsonNode fetchZone(String zone) throws ProviderException {

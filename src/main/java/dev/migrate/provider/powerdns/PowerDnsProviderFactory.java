@@ -5,9 +5,14 @@ import dev.migrate.provider.DnsProvider;
 import dev.migrate.provider.ProviderConfig;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderFactory;
+import dev.migrate.provider.SettingChecks;
+import dev.migrate.provider.SettingProblem;
 import dev.migrate.provider.http.HttpProviders;
 import dev.migrate.support.Sleeper;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,15 +44,24 @@ public final class PowerDnsProviderFactory implements ProviderFactory {
     }
 
     @Override
+    public List<SettingProblem> check(Map<String, Object> settings) {
+        List<SettingProblem> out = new ArrayList<>();
+        SettingChecks.required(settings, "url", "the API web server, e.g. http://127.0.0.1:8081", out);
+        SettingChecks.url("powerdns", settings, "url", out);
+        SettingChecks.bool("powerdns", settings, "notify", out);
+        SettingChecks.positiveDuration(settings, "timeout", out);
+        SettingChecks.secretSource(settings, "apiKey", out);
+        return out;
+    }
+
+    @Override
     public DnsProvider create(ProviderConfig config) throws ProviderException {
+        SettingChecks.requireNone("powerdns", check(config.settings()));
         var url = HttpProviders.baseUrl("powerdns", "url", config.require("url"));
         String server = config.string("server").map(String::trim).filter(s -> !s.isEmpty()).orElse("localhost");
         boolean notify = config.string("notify").isPresent()
                 && HttpProviders.bool("powerdns", "notify", config.string("notify").get());
         Duration timeout = config.duration("timeout").orElse(DEFAULT_TIMEOUT);
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new ProviderException(ProviderException.Kind.INVALID, "provider powerdns: 'timeout' must be positive");
-        }
         var key = config.secret("apiKey", "provider powerdns API key");
         return new PowerDnsProvider(url, server, key, notify, timeout, Sleeper.REAL);
     }

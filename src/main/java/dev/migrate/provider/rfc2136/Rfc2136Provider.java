@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -490,20 +489,7 @@ public final class Rfc2136Provider implements DnsProvider {
 
     /** RRsets from records: grouped by owner and type; records of one RRset with different TTLs take the lowest (RFC 2181 §5.2). */
     static ZoneSnapshot toSnapshot(String zone, List<Record> records) {
-        Map<RRsetKey, Long> ttl = new LinkedHashMap<>();
-        Map<RRsetKey, Set<String>> data = new LinkedHashMap<>();
-        for (Record r : records) {
-            if (r.getType() == Type.TSIG || r.getType() == Type.OPT) continue;
-            RRsetKey k = new RRsetKey(r.getName().toString(), Type.string(r.getType()));
-            ttl.merge(k, r.getTTL(), Math::min);
-            data.computeIfAbsent(k, x -> new TreeSet<>()).add(r.rdataToString());
-        }
-        List<RRset> sets = new ArrayList<>();
-        for (Map.Entry<RRsetKey, Set<String>> e : data.entrySet()) {
-            RRsetKey k = e.getKey();
-            sets.add(new RRset(k.name(), k.type(), ttl.get(k), new ArrayList<>(e.getValue())));
-        }
-        return new ZoneSnapshot(zone, sets);
+        return ZoneSnapshot.fromRecords(zone, records);
     }
 
     private static List<RRsetKey> withApex(String zone, Collection<RRsetKey> keys) {

@@ -1,5 +1,6 @@
 package dev.migrate.provider.rfc2136;
 
+import dev.migrate.dns.Addresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -64,7 +65,7 @@ final class ServerAddress {
 
     /** host:port as an operator writes it, IPv6 in brackets. */
     static String show(InetSocketAddress a) {
-        String h = a.getAddress().getHostAddress();
+        String h = Addresses.text(a.getAddress());
         return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
     }
 }

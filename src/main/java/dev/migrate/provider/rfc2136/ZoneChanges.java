@@ -4,6 +4,7 @@ import dev.migrate.dns.Names;
 import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetChange;
 import dev.migrate.dns.RRsetKey;
+import dev.migrate.dns.Rdata;
 import dev.migrate.dns.ZoneSnapshot;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,10 +39,10 @@ final class ZoneChanges {
         for (TransferReader.Difference d : changes.differences()) {
             for (Record r : d.deleted()) {
                 Map<String, Long> records = records(held, touched, key(r));
-                if (records.remove(r.rdataToString()) == null) return null;
+                if (records.remove(Rdata.text(r)) == null) return null;
             }
             for (Record r : d.added()) {
-                records(held, touched, key(r)).put(r.rdataToString(), r.getTTL());
+                records(held, touched, key(r)).put(Rdata.text(r), r.getTTL());
             }
         }
         List<RRsetChange> out = new ArrayList<>();
@@ -56,7 +57,7 @@ final class ZoneChanges {
             if (before != null || after != null) out.add(new RRsetChange(zone, k, before, after));
         }
         SOARecord end = changes.end();
-        RRset soa = new RRset(Names.canonical(zone), "SOA", end.getTTL(), List.of(end.rdataToString()));
+        RRset soa = new RRset(Names.canonical(zone), "SOA", end.getTTL(), List.of(Rdata.text(end)));
         out.add(new RRsetChange(zone, soa.key(), held.soa(), soa));
         return held.with(out);
     }

@@ -7,6 +7,7 @@ import dev.migrate.dns.RRsetKey;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.provider.Capabilities;
 import dev.migrate.provider.DnsProvider;
+import dev.migrate.provider.Images;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderException.Kind;
 import dev.migrate.provider.zonefile.SoaSerial;
@@ -178,14 +179,7 @@ public final class Sandbox implements DnsProvider {
                 throw new ProviderException(Kind.INVALID, c.key() + " appears twice in one batch");
             }
         }
-        List<RRsetKey> conflicts = new ArrayList<>();
-        for (RRsetChange c : batch) {
-            if (!Objects.equals(live.get(c.key()), c.before())) conflicts.add(c.key());
-        }
-        if (!conflicts.isEmpty()) {
-            throw new ProviderException(Kind.CONFLICT, "changed since it was read (the before-image does not "
-                    + "match what the sandbox holds): " + conflicts, conflicts, null);
-        }
+        Images.requireBeforeImages(live, batch, "zone " + z + " in the sandbox");
 
         ZoneSnapshot next = live.with(batch);
         if (next.soa() == null) {

@@ -2,29 +2,32 @@ package dev.migrate.provider.zonefile;
 
 import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetChange;
-import dev.migrate.dns.RRsetKey;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.provider.Capabilities;
 import dev.migrate.provider.DnsProvider;
+import dev.migrate.provider.Images;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderException.Kind;
+import dev.migrate.support.Paths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Zones kept as master files {@code <directory>/<zone>.zone}. Each batch is one atomic file replacement
+ * Zones kept as master files {@code <directory>/<zone>.zone}, or another name from a pattern such as
+ * {@code {zone}.db} or {@code db.{zone}}. Each batch is one atomic file replacement
  * with the SOA serial bumped, optionally followed by a reload command such as {@code rndc reload {zone}}.
  */
 public final class ZoneFileProvider implements DnsProvider {
     static final int DEFAULT_BATCH = 100_000;
+    /** The file name of a zone when the plan names no pattern. */
+    static final String DEFAULT_FILE = "{zone}.zone";
     static final Capabilities CAPABILITIES = capabilities(DEFAULT_BATCH);
 
     private static Capabilities capabilities(int maxBatch) {
@@ -32,6 +35,7 @@ public final class ZoneFileProvider implements DnsProvider {
     }
 
     private final Path directory;
+    private final String filePattern;
     private final List<String> reload;
     private final Duration reloadTimeout;
     private final Clock clock;
@@ -46,7 +50,14 @@ public final class ZoneFileProvider implements DnsProvider {
      *                  journaled) in several steps, as it would be on a provider with a batch limit
      */
     public ZoneFileProvider(Path directory, List<String> reload, Duration reloadTimeout, Clock clock, int batchSize) {
+        this(directory, DEFAULT_FILE, reload, reloadTimeout, clock, batchSize);
+    }
+
+    /** @param filePattern a zone's file name in {@code directory}, {@code {zone}} standing for the zone without its final dot */
+    public ZoneFileProvider(Path directory, String filePattern, List<String> reload, Duration reloadTimeout, Clock clock,
+            int batchSize) {
         this.directory = Objects.requireNonNull(directory);
+        this.filePattern = Objects.requireNonNull(filePattern);
         this.reload = List.copyOf(reload);
         this.reloadTimeout = reloadTimeout;
         this.clock = clock;
@@ -55,12 +66,18 @@ public final class ZoneFileProvider implements DnsProvider {
 
     public Path fileFor(String zone) {
         String z = zone.endsWith(".") ? zone.substring(0, zone.length() - 1) : zone;
-        return directory.resolve(z + ".zone");
+        return directory.resolve(filePattern.replace("{zone}", z));
     }
 
     @Override
     public Capabilities capabilities() {
         return capabilities;
+    }
+
+    /** Without a reload command nothing serves these files, so a change is confirmed by reading them back. */
+    @Override
+    public Confirmation confirmation() {
+        return reload.isEmpty() ? Confirmation.READ_BACK : Confirmation.AUTHORITATIVE_SERVERS;
     }
 
     @Override
@@ -74,14 +91,14 @@ public final class ZoneFileProvider implements DnsProvider {
         // dnsjava's Master opens files with FileInputStream, whose FileNotFoundException is no
         // NoSuchFileException: ask first so that a missing zone is NOT_FOUND, not an I/O failure.
         if (Files.notExists(file)) {
-            throw new ProviderException(Kind.NOT_FOUND, "zone file " + file + " does not exist");
+            throw new ProviderException(Kind.NOT_FOUND, "zone file " + Paths.show(file) + " does not exist");
         }
         try {
             return ZoneFiles.read(file, zone);
         } catch (NoSuchFileException e) {
-            throw new ProviderException(Kind.NOT_FOUND, "zone file " + file + " does not exist");
+            throw new ProviderException(Kind.NOT_FOUND, "zone file " + Paths.show(file) + " does not exist");
         } catch (IOException | RuntimeException e) {
-            throw new ProviderException(Kind.IO, "cannot read zone file " + file + ": " + e.getMessage(), e);
+            throw new ProviderException(Kind.IO, "cannot read zone file " + Paths.show(file) + ": " + e.getMessage(), e);
         }
     }
 
@@ -89,19 +106,12 @@ public final class ZoneFileProvider implements DnsProvider {
     public void apply(String zone, List<RRsetChange> batch) throws ProviderException {
         Path file = fileFor(zone);
         ZoneSnapshot live = read(zone);
-        List<RRsetKey> conflicts = new ArrayList<>();
-        for (RRsetChange c : batch) {
-            if (!Objects.equals(live.get(c.key()), c.before())) conflicts.add(c.key());
-        }
-        if (!conflicts.isEmpty()) {
-            throw new ProviderException(Kind.CONFLICT, "changed by someone else since it was read: "
-                    + conflicts, conflicts, null);
-        }
+        Images.requireBeforeImages(live, batch, "zone file " + file);
         ZoneSnapshot next = withNextSerial(live.with(batch));
         try {
             ZoneFiles.writeAtomically(file, next);
         } catch (IOException e) {
-            throw new ProviderException(Kind.IO, "cannot write zone file " + file + ": " + e.getMessage(), e);
+            throw new ProviderException(Kind.IO, "cannot write zone file " + Paths.show(file) + ": " + e.getMessage(), e);
         }
         runReload(zone);
     }

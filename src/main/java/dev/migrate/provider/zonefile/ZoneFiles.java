@@ -2,6 +2,7 @@ package dev.migrate.provider.zonefile;
 
 import dev.migrate.dns.Names;
 import dev.migrate.dns.RRset;
+import dev.migrate.dns.Rdata;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.support.CrashPoints;
 import java.io.BufferedWriter;
@@ -52,7 +53,7 @@ public final class ZoneFiles {
                 String type = Type.string(r.getType());
                 Gathering g = sets.computeIfAbsent(name + "\0" + type, k -> new Gathering(name, type));
                 g.ttl = Math.min(g.ttl, r.getTTL());
-                g.data.add(r.rdataToString());
+                g.data.add(Rdata.text(r));
             }
         }
         List<RRset> out = new ArrayList<>(sets.size());
@@ -79,8 +80,14 @@ public final class ZoneFiles {
 
     /** The zone in master-file form: SOA first, then by owner name in canonical order, then type. */
     public static void write(Writer w, ZoneSnapshot zone) throws IOException {
+        write(w, zone, null);
+    }
+
+    /** As {@link #write(Writer, ZoneSnapshot)}, with {@code $TTL defaultTtl} at the top when it is not null. */
+    public static void write(Writer w, ZoneSnapshot zone, String defaultTtl) throws IOException {
         w.write("; written by migrate; comments and $INCLUDE structure of the original are not kept\n");
         w.write("$ORIGIN " + zone.zone() + "\n");
+        if (defaultTtl != null) w.write("$TTL " + defaultTtl + "\n");
         List<RRset> sets = new ArrayList<>(zone.rrsets());
         sets.sort(Comparator.comparing((RRset s) -> !s.type().equals("SOA") || !s.name().equals(zone.zone()))
                 .thenComparing(s -> Names.toName(s.name()))
@@ -114,12 +121,13 @@ public final class ZoneFiles {
         Path dir = file.toAbsolutePath().getParent();
         removeLeftovers(dir, file.getFileName().toString());
         Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        String defaultTtl = Files.exists(file) ? defaultTtl(file) : null;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 Writer w = new BufferedWriter(new OutputStreamWriter(java.nio.channels.Channels.newOutputStream(ch),
                         StandardCharsets.UTF_8), 1 << 16);
-                write(w, zone);
+                write(w, zone, defaultTtl);
                 w.flush();
                 ch.force(true);
             }
@@ -133,6 +141,27 @@ public final class ZoneFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    private static final java.util.regex.Pattern TTL_DIRECTIVE =
+            java.util.regex.Pattern.compile("^\\$TTL\\s+(\\d+|(?:\\d+[smhdwSMHDW])+)\\s*(;.*)?$");
+
+    /**
+     * The value of the file's first {@code $TTL} directive as written ({@code 3600}, {@code 1h}), kept at the
+     * top of a rewritten file (every record carries its TTL, but operators read the default there); null
+     * when its first lines have none (only the head is read: zones run to 100,000 records).
+     */
+    static String defaultTtl(Path file) throws IOException {
+        try (java.io.BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            for (int n = 0; n < 200 && (line = r.readLine()) != null; n++) {
+                java.util.regex.Matcher m = TTL_DIRECTIVE.matcher(line.strip());
+                if (m.matches()) return m.group(1);
+            }
+        } catch (java.nio.charset.MalformedInputException e) {
+            return null; // not UTF-8: dnsjava read it; only the directive is lost
+        }
+        return null;
     }
 
     /**

@@ -165,7 +165,7 @@ class CloudflareProviderTest {
                  "patches":[{"id":"w1","content":"198.51.100.20","ttl":300},
                             {"id":"t1","ttl":300},
                             {"id":"m1","content":"mx.example.net","priority":20,"ttl":3600}],
-                 "posts":[{"name":"www.example.com","type":"AAAA","content":"2001:db8:20:0:0:0:0:20","ttl":300}]}""");
+                 "posts":[{"name":"www.example.com","type":"AAAA","content":"2001:db8:20::20","ttl":300}]}""");
         assertThat(server.getRequestCount()).isEqualTo(3);
     }
 

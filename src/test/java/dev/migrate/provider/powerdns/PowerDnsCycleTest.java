@@ -8,7 +8,9 @@ import dev.migrate.dns.RRsetChange;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.engine.DefaultProbes;
 import dev.migrate.engine.Engine;
-import dev.migrate.engine.PhaseResult;
+import dev.migrate.engine.EngineListener;
+import dev.migrate.engine.PhaseOutcome;
+import dev.migrate.state.FileStateStore;
 import dev.migrate.engine.RunReport;
 import dev.migrate.engine.Verdict;
 import dev.migrate.engine.Workspace;
@@ -192,6 +194,9 @@ class PowerDnsCycleTest {
 
         Run rollback = migrate("rollback", plan, T.plus(Duration.ofMinutes(10)));
         assertThat(rollback.code()).as(rollback.all()).isZero();
+        assertThat(dnsA("www." + zone)).as("the old data at the lowered TTL until the restore").isEqualTo("300 203.0.113.10");
+        Run restoreAfter = migrate("apply", plan, T.plus(Duration.ofMinutes(10)).plus(Duration.ofHours(24)));
+        assertThat(restoreAfter.code()).as(restoreAfter.all()).isZero();
         ZoneSnapshot restored = read(zone);
         for (RRset s : original.rrsets()) {
             if (!s.type().equals("SOA")) assertThat(restored.get(s.key())).as(s.key().toString()).isEqualTo(s);
@@ -245,12 +250,12 @@ class PowerDnsCycleTest {
         };
         Clock at = Clock.fixed(T.plus(Duration.ofMinutes(1)), ZoneOffset.UTC);
         try (Workspace ws = Workspace.of(loaded, racing)) {
-            Engine engine = new Engine(ws, dir.resolve("state").resolve(loaded.name()), at, Sleeper.REAL,
-                    new DefaultProbes(racing, at, Sleeper.REAL, ServiceChecks.NONE), Engine.Listener.SILENT, null);
+            Engine engine = new Engine(ws, new FileStateStore(dir.resolve("state").resolve(loaded.name()), at), at,
+                    Sleeper.REAL, new DefaultProbes(racing, at, Sleeper.REAL, ServiceChecks.NONE), EngineListener.SILENT, null);
             RunReport r = engine.apply(new Engine.Options(false, null, false));
             assertThat(r.verdict()).isEqualTo(Verdict.BLOCKED);
             assertThat(r.phases()).hasSize(1);
-            assertThat(r.phases().get(0).outcome()).isEqualTo(PhaseResult.Outcome.BLOCKED);
+            assertThat(r.phases().get(0).outcome()).isInstanceOf(PhaseOutcome.Blocked.class);
             assertThat(r.phases().get(0).message()).contains("conflict in " + zone, "www." + zone + " A",
                     "expected TTL 300 [203.0.113.10], live TTL 300 [192.0.2.77]", "Nothing was overwritten");
         }

@@ -1,11 +1,10 @@
 package dev.migrate.provider.rfc2136;
 
 import dev.migrate.dns.RRset;
-import dev.migrate.lab.LabBinaries;
 import dev.migrate.lab.TsigKey;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,18 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import dev.migrate.provider.ProviderConfig;
 import dev.migrate.provider.ProviderException;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
-import org.xbill.DNS.Type;
 
 /**
  * What the rfc2136 tests do to and with a lab server besides the adapter: a zone to start from, a
@@ -81,20 +70,7 @@ final class LabDns {
 
     /** What the server serves for name/type, asked directly with RD=0; null when it has no such RRset. */
     static RRset served(int port, String name, String type) throws IOException {
-        Name n = Name.fromString(name, Name.root);
-        int t = Type.value(type);
-        Message q = Message.newQuery(Record.newRecord(n, t, DClass.IN));
-        q.getHeader().unsetFlag(Flags.RD);
-        SimpleResolver r = new SimpleResolver(new InetSocketAddress("127.0.0.1", port));
-        r.setTimeout(java.time.Duration.ofSeconds(3));
-        Message m = r.send(q);
-        if (m.getRcode() != Rcode.NOERROR && m.getRcode() != Rcode.NXDOMAIN) {
-            throw new IOException(name + " " + type + ": " + Rcode.string(m.getRcode()));
-        }
-        List<Record> rs = m.getSection(Section.ANSWER).stream()
-                .filter(x -> x.getType() == t && x.getName().equals(n)).toList();
-        if (rs.isEmpty()) return null;
-        return Rfc2136Provider.toSnapshot(ZONE, rs).get(name, type);
+        return dev.migrate.provider.ProviderContract.askServer(port, name, type);
     }
 
     /** An RRset with its data normalised as the program normalises plan data. */
@@ -162,32 +138,7 @@ final class LabDns {
     }
 
     /** Runs nsupdate with the given commands (server and key lines are added); fails on a non-zero exit. */
-    static void nsupdate(int port, TsigKey key, String... commands) throws Exception {
-        Path dir = Files.createTempDirectory("nsupdate");
-        try {
-            Path keyFile = dir.resolve("key.conf");
-            Files.writeString(keyFile, "key \"" + key.name() + "\" { algorithm " + key.algorithm() + "; secret \""
-                    + key.secret() + "\"; };\n");
-            StringBuilder script = new StringBuilder("server 127.0.0.1 " + port + "\nzone " + ZONE + "\n");
-            for (String c : commands) script.append(c).append('\n');
-            script.append("send\n");
-            Path in = dir.resolve("script");
-            Files.writeString(in, script.toString());
-            Path out = dir.resolve("out");
-            Process p = new ProcessBuilder(LabBinaries.require("nsupdate").toString(), "-t", "5", "-k",
-                    keyFile.toString(), in.toString()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("nsupdate did not finish in 20 s");
-            }
-            if (p.exitValue() != 0) {
-                throw new AssertionError("nsupdate exited " + p.exitValue() + ": "
-                        + Files.readString(out, StandardCharsets.UTF_8));
-            }
-        } finally {
-            try (var s = Files.walk(dir)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
+    static void nsupdate(int port, TsigKey key, String... commands) {
+        dev.migrate.lab.Nsupdate.run(port, key, ZONE, commands);
     }
 }
