@@ -101,7 +101,16 @@ class Rfc2136SplitBatchTest {
             Cli.Run back = Cli.migrate("rollback", plan.toString(), "--now", "2030-01-10T13:00:00Z");
             assertThat(back.code()).as(back.all()).isZero();
             List<Batch> undo = batches(Event.ROLLBACK_PHASE);
+            assertThat(undo).hasSizeGreaterThan(1);
             assertThat(LabDns.serial(bind.port(), ZONE) - serial).isEqualTo(undo.size());
+            // the old data at once, at the lowered TTL for a day, then the original TTL
+            assertAll(bind, 300, "203.0.113.");
+            serial = LabDns.serial(bind.port(), ZONE);
+            int journaled = JournalState.of(Journal.eventsIn(state())).batches().size();
+            Cli.Run restore = Cli.migrate("apply", plan.toString(), "--now", "2030-01-11T13:00:00Z");
+            assertThat(restore.code()).as(restore.all()).isZero();
+            assertThat(LabDns.serial(bind.port(), ZONE) - serial).as("UPDATE messages")
+                    .isEqualTo(JournalState.of(Journal.eventsIn(state())).batches().size() - journaled);
             assertAll(bind, 3600, "203.0.113.");
         }
     }
@@ -126,6 +135,9 @@ class Rfc2136SplitBatchTest {
             Cli.Run rolledBack = Cli.migrate("rollback", plan.toString(), "--now", "2030-01-08T12:00:00Z");
             assertThat(rolledBack.code()).as(rolledBack.all()).isZero();
             assertThat(JournalState.of(Journal.eventsIn(state())).pending()).isEmpty();
+            // the original TTLs come back a day after the rollback (a retry would need no new lowering)
+            Cli.Run restored = Cli.migrate("apply", plan.toString(), "--now", "2030-01-09T12:00:00Z");
+            assertThat(restored.code()).as(restored.all()).isZero();
             assertAll(bind, 3600, "203.0.113.");
         }
     }
