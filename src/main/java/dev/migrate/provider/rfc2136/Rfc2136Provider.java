@@ -8,6 +8,7 @@ import dev.migrate.dns.Rdata;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.provider.Capabilities;
 import dev.migrate.provider.DnsProvider;
+import dev.migrate.provider.Images;
 import dev.migrate.provider.ProviderException;
 import dev.migrate.provider.ProviderException.Kind;
 import dev.migrate.provider.rfc2136.Rfc2136Settings.ReadMode;
@@ -446,21 +447,9 @@ public final class Rfc2136Provider implements DnsProvider {
 
         // A server may accept an update and skip part of it without an error (RFC 2136 §3.4.2): read back
         // what it changed (IXFR from the version the update required, or queries) and check.
-        List<RRsetKey> written = todo.stream().map(RRsetChange::key).toList();
-        ZoneSnapshot after = fresh(z, written);
-        List<String> ignored = new ArrayList<>();
-        for (RRsetChange c : todo) {
-            RRset now = after.get(c.key());
-            if (!Objects.equals(now, c.after())) {
-                ignored.add(c.key() + " reads back as " + (now == null ? "absent" : now) + ", expected "
-                        + (c.after() == null ? "absent" : c.after()));
-            }
-        }
-        if (!ignored.isEmpty()) {
-            throw new ProviderException(Kind.INVALID, client.server() + " accepted the update of zone " + z
-                    + " but did not apply all of it (the server may refuse such data silently, e.g. a CNAME"
-                    + " beside other data): " + String.join("; ", ignored));
-        }
+        ZoneSnapshot after = fresh(z, todo.stream().map(RRsetChange::key).toList());
+        Images.requireAfterImages(after, todo, "zone " + z + " on " + client.server(),
+                "the server may refuse such data silently, e.g. a CNAME beside other data");
     }
 
     private static boolean sameImages(ZoneSnapshot a, ZoneSnapshot b, List<RRsetKey> keys) {
