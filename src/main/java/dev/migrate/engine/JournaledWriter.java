@@ -88,6 +88,7 @@ public final class JournaledWriter {
         ProviderException failure = null;
         for (int attempt = 1; attempt <= WRITE_TRIES; attempt++) {
             try {
+                ledger.stillHeld();
                 live.provider().apply(zone, batch);
                 return null;
             } catch (ProviderException ex) {

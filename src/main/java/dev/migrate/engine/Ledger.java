@@ -44,6 +44,15 @@ public final class Ledger implements AutoCloseable {
         return e;
     }
 
+    /** Stops the run (exit 1) when it no longer holds the lock: called before every provider write. */
+    public void stillHeld() throws EngineException {
+        try {
+            session.stillHeld();
+        } catch (dev.migrate.state.LockLostException e) {
+            throw new EngineException(Verdict.FAILURE, e.getMessage(), e);
+        }
+    }
+
     /** The id of the next batch: {@code <phase>#<n>}, n counting every batch of this journal. */
     public String nextBatchId(String phase) {
         return phase + "#" + (state.batchCount() + 1);

@@ -92,11 +92,12 @@ public final class FileStateStore implements StateStore {
          * second run can lock the new file and act at the same time: this run must not write another line
          * (its journal would land in the other run's directory, or nowhere).
          */
-        private void stillHeld() throws IOException {
+        @Override
+        public void stillHeld() throws LockLostException {
             Object now;
             try {
                 now = identity(dir.resolve("lock"));
-            } catch (NoSuchFileException e) {
+            } catch (IOException e) {
                 now = null;
             }
             if (!Objects.equals(now, lockIdentity)) {

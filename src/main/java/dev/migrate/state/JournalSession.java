@@ -27,6 +27,13 @@ public interface JournalSession extends AutoCloseable {
     }
 
     /**
+     * Throws {@link LockLostException} when this run no longer holds the lock (its state directory was
+     * replaced under it). Called before every provider write as well as on every append, so a run that lost
+     * its lock never touches DNS again.
+     */
+    default void stillHeld() throws LockLostException {}
+
+    /**
      * Starts a fresh journal (after a rollback, for {@code apply --restart}), keeping the old one where an
      * operator can read it. Returns where it was kept, safe to print.
      */

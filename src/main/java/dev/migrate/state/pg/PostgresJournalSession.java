@@ -135,7 +135,8 @@ final class PostgresJournalSession implements JournalSession {
         if (lost != null) heartbeat.shutdown();
     }
 
-    private void stillHeld() throws LockLostException {
+    @Override
+    public void stillHeld() throws LockLostException {
         if (closed) throw new IllegalStateException("the journal session was closed");
         if (lost != null) throw lockLost();
     }
