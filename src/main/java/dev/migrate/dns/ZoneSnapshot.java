@@ -24,8 +24,10 @@ public final class ZoneSnapshot {
     private final String zone;
     /** Every RRset as read; shared by the snapshots made from this one, never changed. */
     private final TreeMap<RRsetKey, RRset> base;
-    /** Changes on top of {@code base}: an RRset, or null for one deleted. Never changed once built. */
+    /** Changes on top of {@code base}: an RRset, or {@link #DELETED}. Never changed once built. */
     private final TreeMap<RRsetKey, RRset> changed;
+    /** Marks an RRset of {@code base} deleted in {@code changed} (one map lookup tells all; null would not). */
+    private static final RRset DELETED = new RRset(".", "A", 0, List.of("0.0.0.0"));
     private final int size;
     private final Map<RRsetKey, RRsetNote> notes;
 
@@ -96,7 +98,7 @@ public final class ZoneSnapshot {
     public RRset get(RRsetKey key) {
         if (!changed.isEmpty()) {
             RRset c = changed.get(key);
-            if (c != null || changed.containsKey(key)) return c;
+            if (c != null) return c == DELETED ? null : c;
         }
         return base.get(key);
     }
@@ -189,15 +191,21 @@ public final class ZoneSnapshot {
         int n = size;
         Map<RRsetKey, RRsetNote> kept = notes;
         for (RRsetChange c : changes) {
-            boolean was = (next.containsKey(c.key()) ? next.get(c.key()) : base.get(c.key())) != null;
-            if (c.after() == null && base.containsKey(c.key())) next.put(c.key(), null);
-            else if (c.after() == null) next.remove(c.key());
-            else next.put(c.key(), c.after());
+            RRsetKey k = c.key();
+            RRset inBase = null;
+            RRset prev = c.after() != null ? next.put(k, c.after()) : next.get(k);
+            if (prev == null) inBase = base.get(k);
+            boolean was = prev != null ? prev != DELETED : inBase != null;
+            if (c.after() == null) {
+                // Deleting: mark it over the base, or drop a change that only created it.
+                if (prev != null ? base.containsKey(k) : inBase != null) next.put(k, DELETED);
+                else next.remove(k);
+            }
             n += (c.after() != null ? 1 : 0) - (was ? 1 : 0);
-            RRsetNote note = kept.get(c.key());
+            RRsetNote note = kept.get(k);
             if (c.after() == null && note != null && !note.refusedAsTarget()) {
                 if (kept == notes) kept = new TreeMap<>(notes);
-                kept.remove(c.key());
+                kept.remove(k);
             }
         }
         if (kept != notes) kept = Collections.unmodifiableMap(kept);
@@ -205,7 +213,7 @@ public final class ZoneSnapshot {
             // Fold the changes in: later snapshots start from a map of the zone as it now is.
             TreeMap<RRsetKey, RRset> folded = new TreeMap<>(base);
             for (Map.Entry<RRsetKey, RRset> e : next.entrySet()) {
-                if (e.getValue() == null) folded.remove(e.getKey());
+                if (e.getValue() == DELETED) folded.remove(e.getKey());
                 else folded.put(e.getKey(), e.getValue());
             }
             return new ZoneSnapshot(zone, folded, EMPTY, n, kept);
@@ -230,7 +238,8 @@ public final class ZoneSnapshot {
                         out = nb.getValue();
                         nb = b.hasNext() ? b.next() : null;
                     } else {
-                        out = nc.getValue(); // the change replaces the base's RRset, or deletes it (null)
+                        out = nc.getValue(); // the change replaces the base's RRset, or deletes it
+                        if (out == DELETED) out = null;
                         if (cmp == 0) nb = b.hasNext() ? b.next() : null;
                         nc = c.hasNext() ? c.next() : null;
                     }
