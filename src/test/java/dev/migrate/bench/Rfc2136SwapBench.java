@@ -43,11 +43,17 @@ public final class Rfc2136SwapBench {
         Result nsupdate;
         // migrate's zone starts at the original TTL and goes through lower-ttl (untimed): a zone already at
         // the lowered TTL with no lowering in the journal is refused (the original TTL would be unknown).
-        try (BindServer bind = BindServer.builder().addPrimaryZone(ZONE, zone(n, 3600)).start()) {
-            migrate = viaMigrate(bind, work, n);
-        }
-        try (BindServer bind = BindServer.builder().addPrimaryZone(ZONE, zone(n, 300)).start()) {
-            nsupdate = viaNsupdate(bind, work, n);
+        try {
+            try (BindServer bind = BindServer.builder().addPrimaryZone(ZONE, zone(n, 3600)).start()) {
+                migrate = viaMigrate(bind, work, n);
+            }
+            try (BindServer bind = BindServer.builder().addPrimaryZone(ZONE, zone(n, 300)).start()) {
+                nsupdate = viaNsupdate(bind, work, n);
+            }
+        } finally {
+            try (java.util.stream.Stream<Path> s = Files.walk(work)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
         }
         System.out.printf("swap of %d RRsets against BIND (127.0.0.1), prerequisites = before-images in both%n", n);
         System.out.printf("  %-34s %8.2f s  %4d UPDATE messages  %s%n", "migrate apply (swap phase, CLI)",
