@@ -1,19 +1,34 @@
 package dev.migrate.dns;
 
+import java.util.AbstractCollection;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * The RRsets of one zone as read from a provider at one moment, with the provider's notes on some of them
  * (see {@link RRsetNote}). Immutable.
+ *
+ * <p>A snapshot made by {@link #with} shares the RRsets of the one it came from and keeps only the
+ * changes beside them: previewing a plan makes a snapshot per phase, and copying a zone of 100,000
+ * RRsets for each one cost more than the changes themselves. The changes are folded into a new shared
+ * map once they grow to a good part of the zone, so lookups stay two map reads at most.
  */
 public final class ZoneSnapshot {
     private final String zone;
-    private final TreeMap<RRsetKey, RRset> rrsets;
+    /** Every RRset as read; shared by the snapshots made from this one, never changed. */
+    private final TreeMap<RRsetKey, RRset> base;
+    /** Changes on top of {@code base}: an RRset, or {@link #DELETED}. Never changed once built. */
+    private final TreeMap<RRsetKey, RRset> changed;
+    /** Marks an RRset of {@code base} deleted in {@code changed} (one map lookup tells all; null would not). */
+    private static final RRset DELETED = new RRset(".", "A", 0, List.of("0.0.0.0"));
+    private final int size;
     private final Map<RRsetKey, RRsetNote> notes;
 
     public ZoneSnapshot(String zone, Collection<RRset> sets) {
@@ -32,20 +47,27 @@ public final class ZoneSnapshot {
                 throw new IllegalArgumentException("two RRsets for " + s.key() + " in " + zone);
             }
         }
-        this.rrsets = m;
+        this.base = m;
+        this.changed = EMPTY;
+        this.size = m.size();
         for (RRsetKey k : notes.keySet()) {
             if (!m.containsKey(k) && !notes.get(k).refusedAsTarget()) {
                 throw new IllegalArgumentException("a note on " + k + ", which is not in " + zone);
             }
         }
-        this.notes = Collections.unmodifiableMap(new TreeMap<>(notes));
+        this.notes = notes.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(notes));
     }
 
+    private static final TreeMap<RRsetKey, RRset> EMPTY = new TreeMap<>();
+
     /** From maps this class built itself: keys, RRsets and notes already agree, nothing to check again. */
-    private ZoneSnapshot(String canonicalZone, TreeMap<RRsetKey, RRset> trusted, TreeMap<RRsetKey, RRsetNote> notes) {
+    private ZoneSnapshot(String canonicalZone, TreeMap<RRsetKey, RRset> base, TreeMap<RRsetKey, RRset> changed,
+            int size, Map<RRsetKey, RRsetNote> notes) {
         this.zone = canonicalZone;
-        this.rrsets = trusted;
-        this.notes = Collections.unmodifiableMap(notes);
+        this.base = base;
+        this.changed = changed;
+        this.size = size;
+        this.notes = notes;
     }
 
     /**
@@ -74,11 +96,15 @@ public final class ZoneSnapshot {
     }
 
     public RRset get(RRsetKey key) {
-        return rrsets.get(key);
+        if (!changed.isEmpty()) {
+            RRset c = changed.get(key);
+            if (c != null) return c == DELETED ? null : c;
+        }
+        return base.get(key);
     }
 
     public RRset get(String name, String type) {
-        return rrsets.get(new RRsetKey(name, type));
+        return get(new RRsetKey(name, type));
     }
 
     /** The provider's note on this RRset, or null. */
@@ -96,16 +122,28 @@ public final class ZoneSnapshot {
         return n != null && n.ttlFixed();
     }
 
+    /** Every RRset, in key order (owner name, then type). A read-only view. */
     public Collection<RRset> rrsets() {
-        return Collections.unmodifiableCollection(rrsets.values());
+        if (changed.isEmpty()) return Collections.unmodifiableCollection(base.values());
+        return new AbstractCollection<>() {
+            @Override
+            public Iterator<RRset> iterator() {
+                return merged(base, changed);
+            }
+
+            @Override
+            public int size() {
+                return size;
+            }
+        };
     }
 
     public int size() {
-        return rrsets.size();
+        return size;
     }
 
     public RRset soa() {
-        return rrsets.get(new RRsetKey(zone, "SOA"));
+        return get(new RRsetKey(zone, "SOA"));
     }
 
     /** SOA serial, or -1 when the zone has no SOA. */
@@ -129,28 +167,99 @@ public final class ZoneSnapshot {
         // (name, A) on. A scan of the whole zone here made a 10,000-RRset rewrite on a 100,000-record
         // zone take over a minute to preview.
         String n = Names.canonical(name);
+        RRsetKey from = new RRsetKey(n, "A");
         List<RRset> out = new ArrayList<>(2);
-        for (Map.Entry<RRsetKey, RRset> e : rrsets.tailMap(new RRsetKey(n, "A"), true).entrySet()) {
-            if (!e.getKey().name().equals(n)) break;
-            out.add(e.getValue());
+        Iterator<RRset> it = changed.isEmpty() ? base.tailMap(from, true).values().iterator()
+                : merged(base.tailMap(from, true), changed.tailMap(from, true));
+        while (it.hasNext()) {
+            RRset s = it.next();
+            if (!s.name().equals(n)) break;
+            out.add(s);
         }
         return List.copyOf(out);
     }
 
     /**
-     * A copy with the given changes applied (before-images are not checked here). A changed RRset keeps its
-     * note (the provider keeps e.g. a proxied flag across a data change); a deleted one loses it, unless the
-     * note refuses it as a target (that is about what the provider holds, not about the RRset).
+     * The snapshot with the given changes applied (before-images are not checked here); this one is left
+     * as it was. A changed RRset keeps its note (the provider keeps e.g. a proxied flag across a data
+     * change); a deleted one loses it, unless the note refuses it as a target (that is about what the
+     * provider holds, not about the RRset). Costs in proportion to the changes made since the last fold,
+     * not to the zone.
      */
     public ZoneSnapshot with(Collection<RRsetChange> changes) {
-        // Copying a sorted map is linear; re-inserting every RRset (as the public constructor does) is not.
-        TreeMap<RRsetKey, RRset> m = new TreeMap<>(rrsets);
+        TreeMap<RRsetKey, RRset> next = new TreeMap<>(changed);
+        int n = size;
+        Map<RRsetKey, RRsetNote> kept = notes;
         for (RRsetChange c : changes) {
-            if (c.after() == null) m.remove(c.key());
-            else m.put(c.key(), c.after());
+            RRsetKey k = c.key();
+            RRset inBase = null;
+            RRset prev = c.after() != null ? next.put(k, c.after()) : next.get(k);
+            if (prev == null) inBase = base.get(k);
+            boolean was = prev != null ? prev != DELETED : inBase != null;
+            if (c.after() == null) {
+                // Deleting: mark it over the base, or drop a change that only created it.
+                if (prev != null ? base.containsKey(k) : inBase != null) next.put(k, DELETED);
+                else next.remove(k);
+            }
+            n += (c.after() != null ? 1 : 0) - (was ? 1 : 0);
+            RRsetNote note = kept.get(k);
+            if (c.after() == null && note != null && !note.refusedAsTarget()) {
+                if (kept == notes) kept = new TreeMap<>(notes);
+                kept.remove(k);
+            }
         }
-        TreeMap<RRsetKey, RRsetNote> kept = new TreeMap<>(notes);
-        kept.entrySet().removeIf(e -> !m.containsKey(e.getKey()) && !e.getValue().refusedAsTarget());
-        return new ZoneSnapshot(zone, m, kept);
+        if (kept != notes) kept = Collections.unmodifiableMap(kept);
+        if (next.size() > base.size() / 4 + 64) {
+            // Fold the changes in: later snapshots start from a map of the zone as it now is.
+            TreeMap<RRsetKey, RRset> folded = new TreeMap<>(base);
+            for (Map.Entry<RRsetKey, RRset> e : next.entrySet()) {
+                if (e.getValue() == DELETED) folded.remove(e.getKey());
+                else folded.put(e.getKey(), e.getValue());
+            }
+            return new ZoneSnapshot(zone, folded, EMPTY, n, kept);
+        }
+        return new ZoneSnapshot(zone, base, next, n, kept);
+    }
+
+    /** The RRsets of {@code base} with {@code changed} laid over them, in key order. */
+    private static Iterator<RRset> merged(SortedMap<RRsetKey, RRset> base, SortedMap<RRsetKey, RRset> changed) {
+        Iterator<Map.Entry<RRsetKey, RRset>> b = base.entrySet().iterator();
+        Iterator<Map.Entry<RRsetKey, RRset>> c = changed.entrySet().iterator();
+        return new Iterator<>() {
+            Map.Entry<RRsetKey, RRset> nb = b.hasNext() ? b.next() : null;
+            Map.Entry<RRsetKey, RRset> nc = c.hasNext() ? c.next() : null;
+            RRset next = advance();
+
+            private RRset advance() {
+                while (nb != null || nc != null) {
+                    int cmp = nb == null ? 1 : nc == null ? -1 : nb.getKey().compareTo(nc.getKey());
+                    RRset out;
+                    if (cmp < 0) {
+                        out = nb.getValue();
+                        nb = b.hasNext() ? b.next() : null;
+                    } else {
+                        out = nc.getValue(); // the change replaces the base's RRset, or deletes it
+                        if (out == DELETED) out = null;
+                        if (cmp == 0) nb = b.hasNext() ? b.next() : null;
+                        nc = c.hasNext() ? c.next() : null;
+                    }
+                    if (out != null) return out;
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public RRset next() {
+                if (next == null) throw new NoSuchElementException();
+                RRset r = next;
+                next = advance();
+                return r;
+            }
+        };
     }
 }

@@ -22,10 +22,11 @@ import java.util.stream.Stream;
 /**
  * Not a test: times {@code migrate plan} on a generated 100,000-record zone with a rewrite rule that hits
  * 10,000 of its records. Prints the wall time of the launcher as a subprocess (3 runs, min and median) and
- * of the same work in process (load, read, preview). Target: under 3 s of wall time. See bench/README.md.
+ * of the same work in process (load, read, preview), beside {@code named-checkzone} on the same file (the goal:
+ * within 2x of it). Target: under 3 s of wall time. See bench/README.md.
  *
  * <p>Arguments: {@code [records] [runs]}; system property {@code migrate.project.dir} (default: the current
- * directory) says where {@code ./migrate} is.
+ * directory) says where {@code ./migrate} is; {@code bench.jar} runs that jar instead.
  */
 public final class PlanBenchmark {
     static final String ZONE = "bench.example";
@@ -47,24 +48,45 @@ public final class PlanBenchmark {
                     System.getProperty("java.version"));
 
             // Make sure the jar is built before timing (a first call may build it).
-            Subprocess warm = run(project, List.of("./migrate", "--version"));
+            Subprocess warm = run(project, launcher("--version"));
             if (warm.exit != 0) throw new IllegalStateException("./migrate --version failed: " + warm.err);
 
             long textMedian = 0;
+            long textCpu = 0;
             for (String output : List.of("text", "json")) {
                 List<Long> times = new ArrayList<>();
+                List<Long> cpu = new ArrayList<>();
                 for (int i = 0; i < runs; i++) {
-                    Subprocess r = run(project, List.of("./migrate", "plan", plan.toString(), "--now", NOW.toString(),
+                    Subprocess r = run(project, launcher("plan", plan.toString(), "--now", NOW.toString(),
                             "--output", output));
                     if (r.exit != 0) {
                         throw new IllegalStateException("migrate plan exited " + r.exit + ":\n" + r.err + r.out);
                     }
                     times.add(r.millis);
+                    cpu.add(r.cpuMillis);
                     if (i == 0 && output.equals("text")) System.out.println(summary(r.out));
                 }
                 report("./migrate plan --output " + output + " (subprocess, wall)", times);
-                if (output.equals("text")) textMedian = times.stream().sorted().toList().get(times.size() / 2);
+                report("./migrate plan --output " + output + " (subprocess, CPU)", cpu);
+                if (output.equals("text")) {
+                    textMedian = median(times);
+                    textCpu = median(cpu);
+                }
             }
+
+            // The reference: BIND's own zone checker parses and checks the same file (one process, no JVM).
+            Path checkzone = dev.migrate.lab.LabBinaries.require("named-checkzone");
+            List<Long> checks = new ArrayList<>();
+            List<Long> checkCpu = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                Subprocess r = run(dir, List.of(checkzone.toString(), ZONE, "zones/" + ZONE + ".zone"));
+                if (r.exit != 0) throw new IllegalStateException("named-checkzone exited " + r.exit + ":\n" + r.out + r.err);
+                checks.add(r.millis);
+                checkCpu.add(r.cpuMillis);
+            }
+            report("named-checkzone (subprocess, wall)", checks);
+            report("named-checkzone (subprocess, CPU)", checkCpu);
+            long checkMedian = median(checks);
 
             List<Long> inProcess = new ArrayList<>();
             Preview last = null;
@@ -78,11 +100,15 @@ public final class PlanBenchmark {
                 }
                 inProcess.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             }
-            report("load + read + preview (in process)", inProcess);
+            report("load + read + preview (in process" + (System.getProperty("bench.jar") != null
+                    ? ", this classpath's build)" : ")"), inProcess);
             System.out.printf("targets: %,d; changes: %s%n", last.targets().size(),
                     last.changesByPhase().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().size()).toList());
             System.out.printf("target: ./migrate plan under %d ms of wall time: %s (median %d ms)%n", TARGET_MS,
                     textMedian < TARGET_MS ? "met" : "NOT met", textMedian);
+            System.out.printf("plan / named-checkzone: %.1fx wall (medians %d / %d ms; goal within 2x: %s), %.1fx CPU%n",
+                    (double) textMedian / checkMedian, textMedian, checkMedian, textMedian <= 2 * checkMedian ? "met" : "NOT met",
+                    (double) textCpu / median(checkCpu));
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
@@ -130,22 +156,53 @@ public final class PlanBenchmark {
         return plan;
     }
 
-    record Subprocess(int exit, long millis, String out, String err) {}
+    /**
+     * {@code ./migrate ARGS}, or with {@code -Dbench.jar=JAR} that jar run with the launcher's JVM flags
+     * (to measure another build, e.g. the one before a change, on the same zone).
+     */
+    static List<String> launcher(String... args) {
+        List<String> cmd = new ArrayList<>();
+        String jar = System.getProperty("bench.jar");
+        if (jar == null) cmd.add("./migrate");
+        else cmd.addAll(List.of("java", "-XX:TieredStopAtLevel=1", "-jar", Path.of(jar).toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** One run: exit code, wall time, CPU time (user + system, -1 without /usr/bin/time), output. */
+    record Subprocess(int exit, long millis, long cpuMillis, String out, String err) {}
 
     static Subprocess run(Path project, List<String> cmd) throws IOException, InterruptedException {
         Path out = Files.createTempFile("bench-out", ".txt");
         Path err = Files.createTempFile("bench-err", ".txt");
+        Path rusage = Files.createTempFile("bench-time", ".txt");
+        // CPU time beside wall time: on a machine others share, wall time moves with their load, CPU time
+        // much less (it is what the comparison with named-checkzone rests on).
+        Path time = Path.of("/usr/bin/time");
+        List<String> full = new ArrayList<>();
+        if (Files.isExecutable(time)) full.addAll(List.of(time.toString(), "-f", "%U %S", "-o", rusage.toString()));
+        full.addAll(cmd);
         try {
             long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(cmd).directory(project.toFile())
+            Process p = new ProcessBuilder(full).directory(project.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             int exit = p.waitFor();
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            return new Subprocess(exit, ms, Files.readString(out), Files.readString(err));
+            long cpu = -1;
+            String[] f = Files.readString(rusage).trim().split("\\s+");
+            if (f.length >= 2 && !f[0].isEmpty()) {
+                cpu = Math.round((Double.parseDouble(f[f.length - 2]) + Double.parseDouble(f[f.length - 1])) * 1000);
+            }
+            return new Subprocess(exit, ms, cpu, Files.readString(out), Files.readString(err));
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
+            Files.deleteIfExists(rusage);
         }
+    }
+
+    static long median(List<Long> values) {
+        return values.stream().sorted().toList().get(values.size() / 2);
     }
 
     static void report(String what, List<Long> millis) {

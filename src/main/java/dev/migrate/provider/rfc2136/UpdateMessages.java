@@ -20,15 +20,87 @@ import org.xbill.DNS.Update;
  * so the server applies the whole message or none of it (§3.7) and only while nobody else has changed
  * those RRsets. The updates then delete each old RRset and add the new records. {@code Update.replace(Record[])}
  * is not used: it keeps only the last record (DOMAIN.md).
+ *
+ * <p>A message may also require the zone's SOA as read (§2.4.2 on the SOA RRset, serial included): the
+ * server then applies it only while the zone is exactly the version that was read, so what was checked
+ * there (TTLs too, which the other prerequisites do not compare) is still what is live.
  */
 final class UpdateMessages {
     /** A DNS message over TCP carries at most 65535 bytes (RFC 1035 §4.2.2 length prefix). */
-    static final int MAX_MESSAGE = 65535;
+    static final int MAX_MESSAGE = DnsClient.MAX_MESSAGE;
+
+    /**
+     * Bytes an SOA prerequisite can add to a message: its owner (the zone: a compression pointer), type,
+     * class, TTL and length, two names of at most 255 bytes each (RFC 1035 §3.1) and five 32-bit fields.
+     */
+    static final int SOA_PREREQUISITE = 2 + 10 + 255 + 255 + 20;
 
     /** One UPDATE message and the changes it carries. */
     record Part(List<RRsetChange> changes, Update message) {}
 
+    /**
+     * A change with its records parsed once: building the messages for a batch, in both directions,
+     * several times while finding where a batch must end, would otherwise parse the same text again.
+     */
+    static final class Converted {
+        final RRsetChange change;
+        private List<Record> before;
+        private List<Record> after;
+        private List<Record> beforeAsPrerequisite;
+        private List<Record> afterAsPrerequisite;
+
+        Converted(RRsetChange change) {
+            this.change = change;
+        }
+
+        List<Record> before() {
+            if (before == null) before = Rdata.toRecords(change.before());
+            return before;
+        }
+
+        List<Record> after() {
+            if (after == null) after = Rdata.toRecords(change.after());
+            return after;
+        }
+
+        /** §2.4.2: TTL zero, class IN, exact rdata. */
+        List<Record> beforeAsPrerequisite() {
+            if (beforeAsPrerequisite == null) beforeAsPrerequisite = withTtlZero(before());
+            return beforeAsPrerequisite;
+        }
+
+        List<Record> afterAsPrerequisite() {
+            if (afterAsPrerequisite == null) afterAsPrerequisite = withTtlZero(after());
+            return afterAsPrerequisite;
+        }
+
+        static List<Converted> all(List<RRsetChange> changes) {
+            List<Converted> out = new ArrayList<>(changes.size());
+            for (RRsetChange c : changes) out.add(new Converted(c));
+            return out;
+        }
+    }
+
     private UpdateMessages() {}
+
+    /**
+     * The records with TTL 0, from their wire form (RFC 1035 §4.1.3: owner, type, class, then the 32-bit
+     * TTL), without parsing their text a second time.
+     */
+    static List<Record> withTtlZero(List<Record> records) {
+        List<Record> out = new ArrayList<>(records.size());
+        for (Record r : records) {
+            byte[] wire = r.toWire(Section.ANSWER);
+            int ttlAt = r.getName().length() + 4;
+            java.util.Arrays.fill(wire, ttlAt, ttlAt + 4, (byte) 0);
+            try {
+                out.add(Record.fromWire(wire, Section.ANSWER));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("a record dnsjava wrote does not parse: " + r, e);
+            }
+        }
+        return out;
+    }
 
     /**
      * Splits {@code changes} into as few messages as fit {@code maxBytes} each (the TSIG record's
@@ -59,36 +131,60 @@ final class UpdateMessages {
         return out;
     }
 
-    /**
-     * One UPDATE for the changes. Update section order matters (RFC 2136 §3.4.2 processes it in order):
-     * first every RRset deletion, then every addition, so that a CNAME replacing an A at the same name
-     * (or the reverse) never stands beside the data it replaces; last the apex NS (see {@link #apexNs}).
-     */
     static Update message(String zone, List<RRsetChange> changes) {
+        return message(zone, null, Converted.all(changes), false);
+    }
+
+    /**
+     * One UPDATE for the changes ({@code inverse}: for undoing them, after-image to before-image), with
+     * the zone's SOA as a prerequisite when {@code soa} is given. Update section order matters (RFC 2136
+     * §3.4.2 processes it in order): first every RRset deletion, then every addition, so that a CNAME
+     * replacing an A at the same name (or the reverse) never stands beside the data it replaces; last the
+     * apex NS (see {@link #apexNs}).
+     */
+    static Update message(String zone, RRset soa, List<Converted> changes, boolean inverse) {
+        return message(zone, soa, changes, inverse, true);
+    }
+
+    /**
+     * The message of the same size as {@link #message(String, RRset, List, boolean)}, for measuring: its
+     * prerequisites keep the images' TTLs instead of 0 (a TTL takes four bytes whatever its value), which
+     * saves making TTL-0 copies of records that may never be sent.
+     */
+    static Update sameSize(String zone, List<Converted> changes, boolean inverse) {
+        return message(zone, null, changes, inverse, false);
+    }
+
+    private static Update message(String zone, RRset soa, List<Converted> changes, boolean inverse, boolean exact) {
         Name origin = Names.toName(zone);
         Update u = new Update(origin);
-        for (RRsetChange c : changes) {
-            Name owner = Names.toName(c.key().name());
-            int type = Type.value(c.key().type());
-            if (c.before() == null) {
-                u.absent(owner, type);
+        if (soa != null) {
+            for (Record r : Rdata.toRecords(soa.withTtl(0))) u.addRecord(r, Section.PREREQ);
+        }
+        for (Converted c : changes) {
+            boolean created = (inverse ? c.change.after() : c.change.before()) == null;
+            if (created) {
+                u.absent(Names.toName(c.change.key().name()), Type.value(c.change.key().type()));
             } else {
-                // §2.4.2: TTL zero, class IN, exact rdata.
-                for (Record r : Rdata.toRecords(c.before().withTtl(0))) u.addRecord(r, Section.PREREQ);
+                List<Record> prerequisite = exact ? (inverse ? c.afterAsPrerequisite() : c.beforeAsPrerequisite())
+                        : (inverse ? c.after() : c.before());
+                for (Record r : prerequisite) u.addRecord(r, Section.PREREQ);
             }
         }
-        for (RRsetChange c : changes) {
-            if (c.before() != null && !isApexNs(zone, c)) {
-                u.delete(Names.toName(c.key().name()), Type.value(c.key().type()));
+        for (Converted c : changes) {
+            if ((inverse ? c.change.after() : c.change.before()) != null && !isApexNs(zone, c.change)) {
+                u.delete(Names.toName(c.change.key().name()), Type.value(c.change.key().type()));
             }
         }
-        for (RRsetChange c : changes) {
-            if (c.after() != null && !isApexNs(zone, c)) {
-                for (Record r : Rdata.toRecords(c.after())) u.add(r);
+        for (Converted c : changes) {
+            if ((inverse ? c.change.before() : c.change.after()) != null && !isApexNs(zone, c.change)) {
+                for (Record r : inverse ? c.before() : c.after()) u.add(r);
             }
         }
-        for (RRsetChange c : changes) {
-            if (isApexNs(zone, c)) apexNs(u, origin, c);
+        for (Converted c : changes) {
+            if (isApexNs(zone, c.change)) {
+                apexNs(u, origin, c.change, inverse ? c.after() : c.before(), inverse ? c.change.before() : c.change.after());
+            }
         }
         return u;
     }
@@ -107,17 +203,17 @@ final class UpdateMessages {
      * TTL (a new record: both servers move the RRset to its TTL, and the RRset is never down to its last
      * record), delete the old records, add the new ones, delete the placeholder.
      */
-    private static void apexNs(Update u, Name origin, RRsetChange c) {
-        if (c.after() == null) {
+    private static void apexNs(Update u, Name origin, RRsetChange c, List<Record> fromRecords, RRset to) {
+        if (to == null) {
             u.delete(origin, Type.NS); // servers ignore this; the adapter's read-back reports it
             return;
         }
-        Record placeholder = Rdata.toRecords(RRset.of(c.key().name(), "NS", c.after().ttl(), List.of(PLACEHOLDER_NS))).get(0);
+        Record placeholder = Rdata.toRecords(RRset.of(c.key().name(), "NS", to.ttl(), List.of(PLACEHOLDER_NS))).get(0);
         u.add(placeholder);
-        if (c.before() != null) {
-            for (Record r : Rdata.toRecords(c.before())) u.delete(r);
+        if (fromRecords != null) {
+            for (Record r : fromRecords) u.delete(r);
         }
-        for (Record r : Rdata.toRecords(c.after())) u.add(r);
+        for (Record r : Rdata.toRecords(to)) u.add(r);
         u.delete(placeholder);
     }
 

@@ -79,7 +79,62 @@ final class LabDns {
     }
 
     static long serial(int port) throws IOException {
-        return Long.parseLong(served(port, ZONE, "SOA").rdata().get(0).split("\\s+")[2]);
+        return serial(port, ZONE);
+    }
+
+    static long serial(int port, String zone) throws IOException {
+        return Long.parseLong(served(port, zone, "SOA").rdata().get(0).split("\\s+")[2]);
+    }
+
+    /**
+     * Small zones named {@code <prefix><i>.test.} on one builder, each with {@code www} and the apex on
+     * 203.0.113.10 (what a plan's rewrite of that address moves); returns their names.
+     */
+    static List<String> smallZones(dev.migrate.lab.BindServer.Builder b, String prefix, int n) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String z = String.format("%s%03d.test.", prefix, i);
+            names.add(z);
+            b.addPrimaryZone(z, """
+                    $TTL 3600
+                    @    IN SOA ns1.%1$s hostmaster.%1$s 1 3600 600 86400 300
+                    @    IN NS  ns1.%1$s
+                    ns1  IN A   127.0.0.1
+                    @    IN A   203.0.113.10
+                    www  IN A   203.0.113.10
+                    """.formatted(z));
+        }
+        return names;
+    }
+
+    /**
+     * An rfc2136 plan on the standard timeline (T = 2030-01-10T12:00:00Z) for a lab server, confirmed on
+     * that server, with its secret in {@code key.secret} beside it and {@code rewrites} as "from to" pairs.
+     */
+    static Path rfc2136Plan(Path dir, String name, int port, TsigKey key, String timeout, List<String> zones,
+            List<String> rewrites) throws IOException {
+        Files.writeString(dir.resolve("key.secret"), key.secret() + "\n");
+        StringBuilder text = new StringBuilder("""
+                name: %s
+                cutover: 2030-01-10T12:00:00Z
+                provider:
+                  type: rfc2136
+                  server: "127.0.0.1:%d"
+                  tsig: { name: %s, algorithm: %s, secretFile: key.secret }
+                  timeout: %s
+                nameservers: ["127.0.0.1:%d"]
+                ttl: { lowered: 300, restore: original }
+                rewrite:
+                """.formatted(name, port, key.name(), key.algorithm(), timeout, port));
+        for (String r : rewrites) {
+            String[] f = r.split(" ");
+            text.append("  - { from: ").append(f[0]).append(", to: ").append(f[1]).append(" }\n");
+        }
+        text.append("zones:\n");
+        for (String z : zones) text.append("  - ").append(z).append('\n');
+        Path p = dir.resolve(name + ".yaml");
+        Files.writeString(p, text.toString());
+        return p;
     }
 
     /** Runs nsupdate with the given commands (server and key lines are added); fails on a non-zero exit. */

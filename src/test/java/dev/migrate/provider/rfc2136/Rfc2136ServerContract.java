@@ -167,13 +167,13 @@ abstract class Rfc2136ServerContract {
         DnsClient client = new DnsClient(new java.net.InetSocketAddress("127.0.0.1", server.port()),
                 new TsigKeySpec(server.key().name(), server.key().algorithm(),
                         dev.migrate.secret.Secret.of(server.key().secret(), "test")), Duration.ofSeconds(2), Duration.ofSeconds(5));
-        var response = client.exchange(msg, true, client.failures(ZONE, "UPDATE"));
+        var response = client.exchange(msg, client.failures(ZONE, "UPDATE"));
         assertThat(org.xbill.DNS.Rcode.string(response.getRcode())).isEqualTo("NXRRSET");
         assertThat(live("www.example.test.", "A").rdata()).containsExactly("192.0.2.98", "203.0.113.10");
 
         // Creating what exists: YXRRSET.
         var create = UpdateMessages.message(ZONE, List.of(RRsetChange.of(ZONE, null, rrset("www.example.test.", "A", 60, "192.0.2.1"))));
-        assertThat(org.xbill.DNS.Rcode.string(client.exchange(create, true, client.failures(ZONE, "UPDATE")).getRcode()))
+        assertThat(org.xbill.DNS.Rcode.string(client.exchange(create, client.failures(ZONE, "UPDATE")).getRcode()))
                 .isEqualTo("YXRRSET");
     }
 
@@ -197,10 +197,136 @@ abstract class Rfc2136ServerContract {
             batch.add(RRsetChange.of(ZONE, null, rrset("t" + i + ".example.test.", "TXT", 300,
                     chunk + " \"" + i + "a\"", chunk + " \"" + i + "b\"", chunk + " \"" + i + "c\"", chunk + " \"" + i + "d\"")));
         }
-        provider.apply(ZONE, batch);
+        // The engine journals and applies each batch the adapter cuts: one message each.
+        List<List<RRsetChange>> batches = provider.batches(ZONE, batch);
+        for (List<RRsetChange> b : batches) provider.apply(ZONE, b);
         assertThat(provider.updateMessagesSent()).isGreaterThan(4);
+        assertThat(provider.updateMessagesSent()).isEqualTo(batches.size());
         ZoneSnapshot z = provider.read(ZONE);
         for (RRsetChange c : batch) assertThat(z.get(c.key())).isEqualTo(c.after());
+    }
+
+    @Test
+    void theZoneHeldAndBroughtUpToDateByIxfrIsWhatAFreshTransferReads() throws Exception {
+        ZoneSnapshot z = provider.read(ZONE);
+        RRset www = z.get("www.example.test.", "A");
+        RRset multi = z.get("multi.example.test.", "A");
+        RRset ns = z.get(ZONE, "NS");
+        provider.apply(ZONE, List.of(RRsetChange.of(ZONE, www, www.withTtl(300)),
+                RRsetChange.of(ZONE, multi, rrset(multi.name(), "A", 60, "192.0.2.2", "192.0.2.3")),
+                RRsetChange.of(ZONE, null, rrset("new.example.test.", "TXT", 60, "\"hello\" \"world\""))));
+        // Someone else, in between: a record added to an RRset, a TTL changed, a deletion.
+        LabDns.nsupdate(server.port(), server.key(), "update add multi.example.test. 60 A 192.0.2.9",
+                "update delete mail.example.test. A", "update add mail.example.test. 120 A 203.0.113.25",
+                "update delete alias.example.test. CNAME");
+        ZoneSnapshot mid = provider.read(ZONE);
+        provider.apply(ZONE, List.of(RRsetChange.of(ZONE, ns, ns.withTtl(300)),
+                RRsetChange.of(ZONE, mid.get("www.example.test.", "AAAA"), null),
+                RRsetChange.of(ZONE, mid.get(ZONE, "A"), rrset(ZONE, "A", 300, "198.51.100.1", "198.51.100.2"))));
+        ZoneSnapshot held = provider.read(ZONE);
+        ZoneSnapshot transferred = LabDns.provider(server.port(), server.key(), dir).read(ZONE);
+        assertThat(held.rrsets()).containsExactlyElementsOf(transferred.rrsets());
+        assertThat(held.get("multi.example.test.", "A"))
+                .isEqualTo(rrset("multi.example.test.", "A", 60, "192.0.2.2", "192.0.2.3", "192.0.2.9"));
+        assertThat(held.get("mail.example.test.", "A")).isEqualTo(rrset("mail.example.test.", "A", 120, "203.0.113.25"));
+        assertThat(held.get("alias.example.test.", "CNAME")).isNull();
+        assertThat(held.serial()).isEqualTo(LabDns.serial(server.port()));
+        // Changes came by IXFR (BIND answers with the whole zone instead when the changes would be larger
+        // than the zone, its max-ixfr-ratio, as here for the apex NS change of a 12-record zone).
+        assertThat(provider.changeTransfers()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void everyReadAndWriteOfARunGoesOverOneConnection() throws Exception {
+        ZoneSnapshot z = provider.read(ZONE);
+        RRset www = z.get("www.example.test.", "A");
+        RRset mail = z.get("mail.example.test.", "A");
+        provider.apply(ZONE, List.of(RRsetChange.of(ZONE, www, www.withTtl(300))));
+        provider.apply(ZONE, List.of(RRsetChange.of(ZONE, mail, mail.withTtl(300))));
+        provider.read(ZONE);
+        provider.apply(ZONE, List.of(RRsetChange.of(ZONE, www.withTtl(300), www)));
+        assertThat(provider.updateMessagesSent()).isEqualTo(3);
+        assertThat(provider.connectionsOpened()).isEqualTo(1);
+        assertThat(provider.wholeTransfers()).isEqualTo(1);
+        assertThat(live("www.example.test.", "A")).isEqualTo(www);
+    }
+
+    @Test
+    void theServerRefusesAnUpdateThatRequiresAnOlderVersionOfTheZone() throws Exception {
+        // The SOA prerequisite is what lets the adapter trust the version it just compared: prove that
+        // the server honours it, for a change to an RRset the update does not even touch.
+        ZoneSnapshot z = provider.read(ZONE);
+        RRset www = z.get("www.example.test.", "A");
+        LabDns.nsupdate(server.port(), server.key(),
+                "update delete mail.example.test. A", "update add mail.example.test. 60 A 203.0.113.25");
+        DnsClient client = new DnsClient(new java.net.InetSocketAddress("127.0.0.1", server.port()),
+                new TsigKeySpec(server.key().name(), server.key().algorithm(),
+                        dev.migrate.secret.Secret.of(server.key().secret(), "test")), Duration.ofSeconds(2), Duration.ofSeconds(5));
+        List<UpdateMessages.Converted> change = UpdateMessages.Converted.all(List.of(RRsetChange.of(ZONE, www, www.withTtl(60))));
+        var stale = client.exchange(UpdateMessages.message(ZONE, z.soa(), change, false), client.failures(ZONE, "UPDATE"));
+        assertThat(org.xbill.DNS.Rcode.string(stale.getRcode())).isEqualTo("NXRRSET");
+        assertThat(live("www.example.test.", "A")).isEqualTo(www);
+        RRset soaNow = served(server.port(), ZONE, "SOA");
+        var current = client.exchange(UpdateMessages.message(ZONE, soaNow, change, false), client.failures(ZONE, "UPDATE"));
+        assertThat(org.xbill.DNS.Rcode.string(current.getRcode())).isEqualTo("NOERROR");
+        assertThat(live("www.example.test.", "A")).isEqualTo(www.withTtl(60));
+        client.close();
+    }
+
+    @Test
+    void batchesAreOneMessageEachAndTheirUndoingFitsToo() throws Exception {
+        // 500 RRsets of four addresses each: more than one 64 KiB message in either direction.
+        List<String> nsupdate = new ArrayList<>();
+        List<RRsetChange> batch = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            String n = "h" + i + ".example.test.";
+            List<String> old = new ArrayList<>();
+            for (int k = 1; k <= 4; k++) {
+                old.add("203.0.113." + k);
+                nsupdate.add("update add " + n + " 3600 A 203.0.113." + k);
+            }
+            batch.add(RRsetChange.of(ZONE, rrset(n, "A", 3600, old.toArray(String[]::new)),
+                    rrset(n, "A", 300, "198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4")));
+            if (nsupdate.size() >= 400) {
+                LabDns.nsupdate(server.port(), server.key(), nsupdate.toArray(String[]::new));
+                nsupdate.clear();
+            }
+        }
+        provider.read(ZONE);
+        List<List<RRsetChange>> batches = provider.batches(ZONE, batch);
+        assertThat(batches).hasSizeGreaterThan(1);
+        assertThat(batches.stream().flatMap(List::stream).toList()).isEqualTo(batch);
+        long serial = LabDns.serial(server.port());
+        for (List<RRsetChange> b : batches) provider.apply(ZONE, b);
+        // One message per batch, each applied whole (the server moves its serial once per UPDATE).
+        assertThat(provider.updateMessagesSent()).isEqualTo(batches.size());
+        assertThat(LabDns.serial(server.port())).isEqualTo(serial + batches.size());
+        ZoneSnapshot after = provider.read(ZONE);
+        for (RRsetChange c : batch) assertThat(after.get(c.key())).isEqualTo(c.after());
+        // Undone batch by batch, as a rollback does: each undoing is one message too.
+        for (int i = batches.size() - 1; i >= 0; i--) {
+            provider.apply(ZONE, batches.get(i).stream().map(RRsetChange::inverse).toList());
+        }
+        assertThat(provider.updateMessagesSent()).isEqualTo(2L * batches.size());
+        ZoneSnapshot back = provider.read(ZONE);
+        for (RRsetChange c : batch) assertThat(back.get(c.key())).isEqualTo(c.before());
+    }
+
+    @Test
+    void aBatchLargerThanOneMessageIsRefusedBeforeAnythingIsSent() throws Exception {
+        List<RRsetChange> batch = new ArrayList<>();
+        String chunk = "\"" + "x".repeat(250) + "\"";
+        for (int i = 0; i < 100; i++) {
+            batch.add(RRsetChange.of(ZONE, null, rrset("t" + i + ".example.test.", "TXT", 300,
+                    chunk + " \"" + i + "a\"", chunk + " \"" + i + "b\"", chunk + " \"" + i + "c\"")));
+        }
+        long serial = LabDns.serial(server.port());
+        assertThatThrownBy(() -> provider.apply(ZONE, batch)).isInstanceOfSatisfying(ProviderException.class, e -> {
+            assertThat(e.kind()).isEqualTo(Kind.INVALID);
+            assertThat(e.getMessage()).contains("does not fit one UPDATE message").contains("nothing was sent");
+        });
+        assertThat(provider.updateMessagesSent()).isZero();
+        assertThat(LabDns.serial(server.port())).isEqualTo(serial);
     }
 
     @Test
