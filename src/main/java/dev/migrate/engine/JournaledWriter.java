@@ -109,7 +109,9 @@ public final class JournaledWriter {
                 failure = ex;
                 // A try that timed out may have landed after all: the next one then finds its own after-image.
                 if (ex.kind() == ProviderException.Kind.CONFLICT && attempt > 1 && landed(zone, batch)) return null;
-                if (!ex.kind().isTransient() || attempt == WRITE_TRIES) return ex;
+                // A server that gave no answer within its timeout is read back at once, not written again: it
+                // seldom answers a second later, the write may have landed, and the next cron run tries again.
+                if (!ex.kind().isTransient() || ex.kind() == ProviderException.Kind.TIMEOUT || attempt == WRITE_TRIES) return ex;
                 ledger.append(new Entry.Retried(phase, id, zone, attempt + 1, ex.getMessage()));
                 listener.event(new EngineEvent.Retrying(ex.getMessage(), attempt + 1, WRITE_TRIES));
                 // The provider's own hint (Retry-After, Route 53's backoff) when it gives one, bounded.

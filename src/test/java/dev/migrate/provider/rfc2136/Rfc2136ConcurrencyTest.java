@@ -6,6 +6,7 @@ import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetChange;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * few zones at a time does: the requests share one connection, each answer reaches the request it
  * belongs to, and every zone ends exactly as written.
  */
+@LabTest
 class Rfc2136ConcurrencyTest {
     @TempDir
     Path dir;

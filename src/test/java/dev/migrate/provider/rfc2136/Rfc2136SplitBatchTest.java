@@ -6,6 +6,7 @@ import dev.migrate.dns.RRset;
 import dev.migrate.dns.RRsetChange;
 import dev.migrate.dns.ZoneSnapshot;
 import dev.migrate.lab.BindServer;
+import dev.migrate.lab.LabTest;
 import dev.migrate.state.Batch;
 import dev.migrate.state.Event;
 import dev.migrate.state.Journal;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * message and every batch lands whole; a SIGKILL of migrate at any point leaves each journaled batch
  * wholly applied or not at all, and the next run settles it.
  */
+@LabTest
 class Rfc2136SplitBatchTest {
     static final String ZONE = "big.test.";
     static final int NAMES = 500;
