@@ -10,17 +10,14 @@ import dev.migrate.plan.Timeline;
 import dev.migrate.probe.Expectation;
 import dev.migrate.probe.PropagationCheck;
 import dev.migrate.probe.ResolverObservation;
-import java.util.Optional;
-import dev.migrate.probe.ServiceChecks;
-import dev.migrate.probe.SoaSeen;
 import dev.migrate.state.Entry;
 import dev.migrate.state.JournalState;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What an action may do while it runs one phase: read live zones, journal that it started and finished,
@@ -46,6 +43,8 @@ public final class PhaseRun {
     /** This phase wrote to both providers of a move (the message says so). */
     private boolean wroteBoth;
     private java.util.function.BiFunction<dev.migrate.plan.PhaseSpec, Map<String, ZoneSnapshot>, PropagationCheck> propagation;
+    /** What the phase sees, journaled as it is seen. */
+    private final Observations seen;
 
     PhaseRun(ScheduledPhase phase, Plan plan, Timeline timeline, Ledger ledger, LiveZones live, JournaledWriter writer,
             Probes probes, EngineListener listener, Clock clock, Engine.Options options, boolean named,
@@ -65,6 +64,7 @@ public final class PhaseRun {
         this.force = options.force();
         this.originalTtl = options.originalTtl();
         this.revertCheck = revertCheck;
+        this.seen = new Observations(phase, plan, ledger, probes, listener, clock, this::propagation);
     }
 
     /**
@@ -240,118 +240,34 @@ public final class PhaseRun {
     /** Waits, up to the phase's timeout, until every authoritative address serves {@code expect}. */
     public PropagationCheck.Outcome awaitLive(Map<String, ZoneSnapshot> zones, List<Expectation> expect)
             throws EngineException, IOException {
-        if (expect.isEmpty()) return new PropagationCheck.Outcome(true, now(), "nothing to confirm", List.of());
-        Instant deadline = now().plus(phase.spec().timeoutOrDefault());
-        try {
-            PropagationCheck.Outcome out = propagation(zones).await(expect, deadline, listener.progress());
-            journalSerials(out.serials());
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineException(Verdict.FAILURE, "interrupted while waiting for propagation");
-        }
+        return seen.awaitLive(zones, expect);
     }
-
 
     /**
      * Journals the SOA serial every authoritative address serves now (one round of queries; nothing when the
      * zones are confirmed by reading the provider back). Only a record: it never fails the phase.
      */
     public void recordSerials(Map<String, ZoneSnapshot> zones) throws IOException, EngineException {
-        try {
-            journalSerials(propagation(zones).serials());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineException(Verdict.FAILURE, "interrupted while asking for the SOA serials");
-        } catch (RuntimeException e) {
-            // An address that cannot be asked is the confirm's business, not this record's.
-        }
+        seen.recordSerials(zones);
     }
 
-    private void journalSerials(List<SoaSeen> seen) throws IOException {
-        if (seen.isEmpty()) return;
-        List<Entry.Serial> serials = new ArrayList<>(seen.size());
-        for (SoaSeen s : seen) {
-            serials.add(new Entry.Serial(s.server().zone(), s.server().name(), s.server().addressText(),
-                    s.serial() < 0 ? null : s.serial(), s.state().word()));
-        }
-        ledger.append(new Entry.SerialsSeen(phase.id(), serials));
-    }
-
-    /**
-     * Runs a command (an {@code action: run} phase), journals how it ended with its captured output, and
-     * says so. The command's own failure is in the outcome, not an exception.
-     */
+    /** Runs a command (an {@code action: run} phase), journals how it ended with its output, and says so. */
     public Commands.Outcome runCommand(Commands.Request request) throws IOException, EngineException {
-        Commands.Outcome o;
-        try {
-            o = probes.commands().run(request);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineException(Verdict.FAILURE, "interrupted while running " + request.display());
-        }
-        ledger.append(new Entry.CommandRan(phase.id(), request.display(), o.exitCode(), o.timedOut(), o.startError(),
-                o.took(), new Entry.Output(o.stdout().text(), o.stdout().bytes()),
-                new Entry.Output(o.stderr().text(), o.stderr().bytes())));
-        listener.event(new EngineEvent.CommandFinished(phase.id(), request.display(), o.exitCode(), o.timedOut(),
-                o.startError(), o.took()));
-        return o;
+        return seen.runCommand(request);
     }
 
     /** Runs service checks; any failure stops the phase (exit 3). Returns a summary of what passed. */
     public String runChecks(String during, List<CheckSpec> checks) throws EngineException, IOException {
-        if (checks.isEmpty()) return "no service checks";
-        List<ServiceChecks.Result> results;
-        try {
-            results = probes.checks().run(checks);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineException(Verdict.FAILURE, "interrupted while running checks");
-        }
-        List<String> failed = new ArrayList<>();
-        for (ServiceChecks.Result r : results) {
-            ledger.append(new Entry.CheckRan(phase.id(), during, r.id(), r.passed(), r.detail(), r.latency()));
-            listener.event(new EngineEvent.CheckResult(during, r.id(), r.passed(), r.detail(), r.latency()));
-            if (!r.passed()) failed.add(r.id() + " (" + r.detail() + ")");
-        }
-        if (!failed.isEmpty()) {
-            throw new EngineException(Verdict.CHECK_FAILED, "check" + (failed.size() == 1 ? " " : "s ")
-                    + String.join(", ", failed) + " failed; the swap will not run until they pass");
-        }
-        return results.size() + " check(s) passed: " + String.join(", ", results.stream().map(ServiceChecks.Result::id).toList());
+        return seen.runChecks(during, checks);
     }
 
-    /**
-     * The plan's resolvers once the authoritative servers serve {@code expect}: with {@code gate: true},
-     * waited for (until the phase's deadline) and a condition; otherwise one look, a report. Empty when the
-     * plan lists none (or nothing real may be asked).
-     */
+    /** The plan's resolvers once the authoritative servers serve {@code expect} (see {@link Observations#resolvers}). */
     public Optional<ResolverObservation.Gate> resolvers(List<Expectation> expect, Instant deadline) throws EngineException {
-        Optional<ResolverObservation> r = probes.resolvers(plan);
-        if (r.isEmpty()) return Optional.empty();
-        try {
-            if (ResolverObservation.gated(plan)) {
-                return Optional.of(r.get().await(expect, deadline, plan.propagation().interval(), probes.sleeper(),
-                        listener.progress()));
-            }
-            List<ResolverObservation.Report> seen = r.get().observe(expect);
-            List<ResolverObservation.ResolverWait> waits = seen.stream()
-                    .map(rep -> new ResolverObservation.ResolverWait(rep.resolver(), rep.seesNew() ? now() : null, rep.newBy(), rep))
-                    .toList();
-            String summary = waits.stream().map(ResolverObservation.ResolverWait::describe)
-                    .collect(java.util.stream.Collectors.joining("; "));
-            return Optional.of(new ResolverObservation.Gate(seen.stream().allMatch(ResolverObservation.Report::seesNew),
-                    waits, summary));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineException(Verdict.FAILURE, "interrupted while asking the resolvers");
-        }
+        return seen.resolvers(expect, deadline);
     }
 
     /** Up to ten of the addresses and RRsets a propagation check found wanting, for a message. */
     public static String problems(PropagationCheck.Outcome out) {
-        if (out.problems().isEmpty()) return "";
-        List<String> shown = out.problems().subList(0, Math.min(10, out.problems().size()));
-        return " [" + String.join("; ", shown) + (out.problems().size() > 10 ? "; ..." : "") + "]";
+        return Observations.problems(out);
     }
 }
