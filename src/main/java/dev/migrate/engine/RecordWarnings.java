@@ -102,14 +102,22 @@ final class RecordWarnings {
     /** A nameserver's address kept by the parent zone as glue (RFC 1034 §4.2.1) does not move with the zone's own record. */
     private static List<String> movedGlue(List<Target> targets, Map<String, ZoneSnapshot> live) {
         List<String> out = new ArrayList<>();
+        // Each nameserver name with the zones whose apex NS names it: one pass over the zones, not one per
+        // target (a plan over thousands of zones has thousands of targets).
+        Map<String, List<ZoneSnapshot>> servedBy = new java.util.HashMap<>();
+        for (ZoneSnapshot z : live.values()) {
+            RRset ns = z.get(z.zone(), "NS");
+            if (ns == null) continue;
+            for (String n : new TreeSet<>(ns.rdata().stream().map(Names::canonical).toList())) {
+                servedBy.computeIfAbsent(n, k -> new ArrayList<>()).add(z);
+            }
+        }
         for (Target t : targets) {
             if (!t.key().type().equals("A") && !t.key().type().equals("AAAA")) continue;
             RRset now = live.get(t.zone()).get(t.key());
             if (now == null || new TreeSet<>(now.rdata()).equals(new TreeSet<>(t.to()))) continue;
-            for (ZoneSnapshot z : live.values()) {
-                RRset ns = z.get(z.zone(), "NS");
-                if (ns == null || !Names.inZone(t.key().name(), z.zone())) continue;
-                if (ns.rdata().stream().map(Names::canonical).noneMatch(n -> n.equals(t.key().name()))) continue;
+            for (ZoneSnapshot z : servedBy.getOrDefault(t.key().name(), List.of())) {
+                if (!Names.inZone(t.key().name(), z.zone())) continue;
                 out.add(t.key() + " moves " + String.join(", ", now.rdata()) + " -> " + (t.to().isEmpty() ? "(deleted)"
                         : String.join(", ", t.to())) + ", and " + t.key().name() + " is a nameserver of " + z.zone()
                         + ": the parent zone keeps its own copy of this address as glue, which this plan does not change;"
