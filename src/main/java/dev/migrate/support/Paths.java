@@ -7,8 +7,9 @@ public final class Paths {
     private Paths() {}
 
     /**
-     * {@code path} normalised (never {@code a/../b}), relative to the current directory when that is
-     * shorter than the absolute form, else absolute.
+     * {@code path} normalised (never {@code a/../b}), relative to the current directory when it lies below it
+     * (and that is shorter), else absolute: a relative form that climbs out ({@code ../../x}) says less than
+     * the absolute one, and would make the same file read differently from one directory to the next.
      */
     public static String show(Path path) {
         return show(path, Path.of("").toAbsolutePath());
@@ -26,6 +27,7 @@ public final class Paths {
             return absolute;
         }
         if (relative.isEmpty()) relative = ".";
+        if (relative.equals("..") || relative.startsWith(".." + java.io.File.separator)) return absolute;
         return relative.length() < absolute.length() ? relative : absolute;
     }
 }

@@ -6,15 +6,18 @@ import dev.migrate.plan.Location;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** Paths in messages: the shorter of relative and absolute, never a/../b. */
+/** Paths in messages: relative below the current directory where shorter, else absolute; never a/../b. */
 class PathsTest {
     static final Path CWD = Path.of("/srv/migrate/work");
 
     @Test
-    void relativeWhereShorterAbsoluteElse() {
+    void relativeBelowTheCurrentDirectoryWhereShorterAbsoluteElse() {
         assertThat(Paths.show(Path.of("plans/../plans/web.yaml"), CWD)).isEqualTo("plans/web.yaml");
         assertThat(Paths.show(Path.of("/srv/migrate/work/plans/web.yaml"), CWD)).isEqualTo("plans/web.yaml");
-        assertThat(Paths.show(Path.of("/srv/migrate/other/web.yaml"), CWD)).isEqualTo("../other/web.yaml");
+        // Out of the current directory: absolute, even where ../other/web.yaml would be shorter.
+        assertThat(Paths.show(Path.of("/srv/migrate/other/web.yaml"), CWD)).isEqualTo("/srv/migrate/other/web.yaml");
+        assertThat(Paths.show(Path.of("../work2/web.yaml"), CWD)).isEqualTo("/srv/migrate/work2/web.yaml");
+        assertThat(Paths.show(Path.of("/srv/migrate"), CWD)).isEqualTo("/srv/migrate");
         assertThat(Paths.show(Path.of("/etc/migrate/web.yaml"), CWD)).isEqualTo("/etc/migrate/web.yaml");
         assertThat(Paths.show(Path.of("../../../etc/x.yaml"), CWD)).isEqualTo("/etc/x.yaml");
         assertThat(Paths.show(Path.of("."), CWD)).isEqualTo(".");
