@@ -140,8 +140,8 @@ class ManualProviderThroughCliLabTest {
             Run confirm = migrate(operator, "apply", plan.toString(), "--now", "2030-01-10T12:05:00Z");
             assertThat(confirm.code()).as(confirm.toString()).isZero();
 
-            // --restore-ttl now: the original TTL at once, rather than a day later (issue 11's default)
-            Run rollback = migrate(operator, "rollback", plan.toString(), "--now", "2030-01-10T13:00:00Z", "--restore-ttl", "now");
+            // The default rollback (issue 11): the old records back now, the original TTL a day later.
+            Run rollback = migrate(operator, "rollback", plan.toString(), "--now", "2030-01-10T13:00:00Z");
             assertThat(rollback.code()).as(rollback.toString()).isZero();
             // The old address back at the lowered TTL; a day later (apply, when due) the original TTL.
             assertThat(rollback.err()).contains("REPLACE the records, TTL 300 (now 198.51.100.20 TTL 300); exactly these records:\n"

@@ -127,12 +127,19 @@ class StateCommandTest {
     void aDamagedOrGappedExportIsRefusedWholeNamingTheLine() throws Exception {
         List<String> original = fileJournal();
         List<String> damaged = new ArrayList<>(original);
-        damaged.set(3, "{\"seq\": 4, \"at\": \"yesterday\"");
+        damaged.set(3, "{\"seq\": 4, \"at\": \"yesterday\"}");
         Path bad = dir.resolve("bad.jsonl");
         Files.write(bad, damaged);
         Run r = migrate("state", "import", plan.toString(), "--state", db, "--from", bad.toString());
         assertThat(r.code()).as(r.all()).isEqualTo(ExitCode.INVALID);
         assertThat(r.err()).contains(bad + ":4: not a journal event").contains("nothing was imported");
+
+        // A line cut short (a copy that stopped mid-write) is named as not JSON.
+        damaged.set(3, "{\"seq\": 4, \"at\": \"yesterday\"");
+        Files.write(bad, damaged);
+        r = migrate("state", "import", plan.toString(), "--state", db, "--from", bad.toString());
+        assertThat(r.code()).as(r.all()).isEqualTo(ExitCode.INVALID);
+        assertThat(r.err()).contains(bad + ":4: not JSON").contains("nothing was imported");
 
         List<String> gapped = new ArrayList<>(original);
         gapped.remove(2);
