@@ -98,7 +98,7 @@ final class CredentialSource {
         return current;
     }
 
-    private static Path credentialsFile(Route53Settings s, Path baseDir, Function<String, String> env)
+    static Path credentialsFile(Route53Settings s, Path baseDir, Function<String, String> env)
             throws ProviderException {
         String named = s.credentialsFile().orElse(env.apply("AWS_SHARED_CREDENTIALS_FILE"));
         if (named == null || named.isBlank()) {
@@ -126,6 +126,21 @@ final class CredentialSource {
                 blank(token) ? null : Secret.of(token, "environment variable AWS_SESSION_TOKEN"), null, origin);
     }
 
+    /**
+     * That the file holds the profile and the profile says where its keys come from, without running its
+     * credential_process and without keeping its secret.
+     */
+    static void checkProfile(Path file, String profile) throws ProviderException {
+        Map<String, String> p = profile(file, profile);
+        boolean keys = !blank(p.get("aws_access_key_id")) && !blank(p.get("aws_secret_access_key"));
+        if (!keys && blank(p.get("credential_process"))) throw neitherKeysNorProcess(file, profile);
+    }
+
+    private static ProviderException neitherKeysNorProcess(Path file, String profile) {
+        return new ProviderException(Kind.AUTH, "profile " + profile + " of " + file + " has neither aws_access_key_id"
+                + " with aws_secret_access_key nor credential_process");
+    }
+
     static AwsCredentials fromProfile(Path file, String profile, Duration timeout, Path workDir) throws ProviderException {
         Map<String, String> p = profile(file, profile);
         String where = "profile " + profile + " of " + file;
@@ -138,8 +153,7 @@ final class CredentialSource {
                     blank(token) ? null : Secret.of(token, "aws_session_token in " + where), null, where);
         }
         if (!blank(process)) return fromProcess(process, where, timeout, workDir);
-        throw new ProviderException(Kind.AUTH, where + " has neither aws_access_key_id with aws_secret_access_key nor"
-                + " credential_process");
+        throw neitherKeysNorProcess(file, profile);
     }
 
     /** The keys of one section ({@code [name]}, or {@code [profile name]} as in the config file) of an INI file. */

@@ -47,6 +47,26 @@ public final class Route53ProviderFactory implements ProviderFactory {
         return Route53Settings.check(settings);
     }
 
+    /**
+     * The shared credentials file the plan names, read now: a wrong path, a profile it does not hold or a
+     * profile with neither keys nor credential_process is a plan error (exit 2) at once, as a missing
+     * secret file is for the other adapters. The credential_process is not run here (loading a plan runs
+     * nothing); {@link #create} runs it. A file named only by AWS_SHARED_CREDENTIALS_FILE is checked by
+     * {@link #create}: variables are not known when a plan loads.
+     */
+    @Override
+    public List<SettingProblem> checkFiles(ProviderConfig config) {
+        try {
+            Route53Settings s = Route53Settings.parse(config.settings());
+            if (s.credentialsFile().isEmpty()) return List.of();
+            CredentialSource.checkProfile(CredentialSource.credentialsFile(s, config.baseDir(), name -> null),
+                    s.profile().orElse("default"));
+            return List.of();
+        } catch (ProviderException e) {
+            return List.of(SettingProblem.at("credentialsFile", e.getMessage()));
+        }
+    }
+
     @Override
     public DnsProvider create(ProviderConfig config) throws ProviderException {
         Route53Settings s = Route53Settings.parse(config.settings());

@@ -209,6 +209,37 @@ class Route53CliTest {
     }
 
     @Test
+    void aCredentialsFileThatIsMissingOrLacksTheProfileIsAPlanErrorBeforeAnythingIsAsked() throws Exception {
+        startContractPlan();
+        String file = plan.toString();
+        int line = Files.readString(plan).lines().toList().indexOf(
+                Files.readString(plan).lines().filter(l -> l.contains("credentialsFile:")).findFirst().orElseThrow()) + 1;
+        String credentials = Files.readString(lab.credentials);
+
+        Files.delete(lab.credentials);
+        for (String command : List.of("plan", "status", "apply")) {
+            Cli.Run missing = migrate(command, "--now", "2030-01-07T12:00:00Z");
+            assertThat(missing.code()).as(command + ": " + missing.all()).isEqualTo(2);
+            assertThat(missing.err()).as(command).contains(file + ":" + line + ":")
+                    .contains("cannot read the AWS credentials file " + lab.credentials + ": NoSuchFileException");
+        }
+
+        Files.writeString(lab.credentials, credentials.replace("[" + Route53Lab.PROFILE + "]", "[staging]"));
+        Cli.Run noProfile = migrate("plan", "--now", "2030-01-07T12:00:00Z");
+        assertThat(noProfile.code()).as(noProfile.all()).isEqualTo(2);
+        assertThat(noProfile.err()).contains("has no profile " + Route53Lab.PROFILE + "; it has default, staging");
+
+        Files.writeString(lab.credentials, "[" + Route53Lab.PROFILE + "]\nregion = eu-west-1\n");
+        Cli.Run noKeys = migrate("plan", "--now", "2030-01-07T12:00:00Z");
+        assertThat(noKeys.code()).as(noKeys.all()).isEqualTo(2);
+        assertThat(noKeys.err()).contains("profile " + Route53Lab.PROFILE + " of " + lab.credentials
+                + " has neither aws_access_key_id with aws_secret_access_key nor credential_process");
+
+        assertThat(lab.fake.requests).as("nothing was asked of Route 53").isEmpty();
+        assertThat(dir.resolve(".migrate").resolve("r53")).as("no journal begun").doesNotExist();
+    }
+
+    @Test
     void theSecretKeyIsNeverPrintedNorJournaledEvenWhenRouteFiftyThreeRefusesIt() throws Exception {
         startContractPlan();
         assertThat(migrate("apply", "--now", "2030-01-07T12:00:00Z").code()).isZero();
