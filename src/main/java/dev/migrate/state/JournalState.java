@@ -37,6 +37,8 @@ public final class JournalState {
     private final Set<String> touchedByRollback = new HashSet<>();
     private final Map<String, Entry.Approved> approvals = new HashMap<>();
     private final Map<String, Instant> approvedAt = new HashMap<>();
+    /** Phases approved since the rollback under way began: those approvals outlive the restart that follows it. */
+    private final Set<String> approvedSinceRollback = new HashSet<>();
     private final Map<String, Batch> pending = new LinkedHashMap<>();
     private final Map<String, String> lastNotified = new HashMap<>();
     private final Set<String> notified = new HashSet<>();
@@ -93,6 +95,7 @@ public final class JournalState {
         } else if (entry instanceof Entry.Approved a) {
             approvals.put(a.phase(), a);
             approvedAt.put(a.phase(), e.at());
+            if (rollbackStartedAt != null) approvedSinceRollback.add(a.phase());
         } else if (entry instanceof Entry.DsSeen d) {
             DsHistory before = ds.getOrDefault(d.zone(), DsHistory.NEVER_SEEN);
             ds.put(d.zone(), d.present() ? new DsHistory(d.ttl(), null)
@@ -106,7 +109,16 @@ public final class JournalState {
         } else if (entry instanceof Entry.RestoreScheduled r) {
             restoreScheduledAt = r.at();
         } else if (entry instanceof Entry.Restarted r) {
-            for (String id : r.reopened()) phases.remove(id);
+            for (String id : r.reopened()) {
+                phases.remove(id);
+                // An approval was given for the run that went wrong: a retry after its rollback is approved
+                // anew (an approval given after the rollback began is that new approval).
+                if (!approvedSinceRollback.contains(id)) {
+                    approvals.remove(id);
+                    approvedAt.remove(id);
+                }
+            }
+            approvedSinceRollback.clear();
             rollbackStartedAt = null;
             rolledBackAt = null;
             restoreScheduledAt = null;

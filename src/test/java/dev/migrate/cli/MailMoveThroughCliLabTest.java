@@ -274,6 +274,8 @@ class MailMoveThroughCliLabTest {
             assertThat(status.out()).containsPattern("hold\\s+swap\\s+done").containsPattern("hold-live\\s+confirm\\s+done")
                     .containsPattern("open\\s+swap\\s+rolled-back").containsPattern("lower-ttl\\s+lower-ttl\\s+done");
 
+            // The approval was for the try that went wrong: the retry is approved anew (after the rollback).
+            lab.ok("approve", back.plusSeconds(300), "open", "--by", "mailbox-copier");
             Cli.Run restart = lab.ok("apply", back.plusSeconds(600), "--restart");
             assertThat(restart.out()).contains("without a new lowering", "open: done").doesNotContain("lower-ttl: started");
             lab.mxIs("mx2", 300, "apply --restart");

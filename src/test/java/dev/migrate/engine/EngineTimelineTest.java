@@ -678,6 +678,38 @@ class EngineTimelineTest {
     }
 
     @Test
+    void anApprovalIsForOneTryARestartAfterTheRollbackIsApprovedAnew() throws Exception {
+        plan = writePlan(", approval: required", ", timeout: 30m");
+        assertThat(apply(LOWER).exit()).isZero();
+        assertThat(apply(VERIFY).exit()).isZero();
+        assertThat(cli("approve", plan.toString(), "swap", "--by", "alice", "--now", "2026-12-01T01:50:00Z").exit()).isZero();
+        assertThat(apply(SWAP).exit()).isZero();
+        assertThat(cli("rollback", plan.toString(), "--now", "2026-12-01T02:01:00Z").exit()).isZero();
+        Map<RRsetKey, RRset> lowered = expectLowered(withoutSerial(original), 300);
+        assertZone("rolled back, TTLs still low", lowered);
+
+        // alice approved the try that went wrong, not the next one
+        Run r = apply("2026-12-01T02:02:00Z", "--restart");
+        assertThat(r.exit()).as(r.all()).isEqualTo(4);
+        assertThat(r.err()).contains("phase swap needs an approval; run: migrate approve " + plan + " swap");
+        assertZone("a restart without a new approval swaps nothing", lowered);
+        assertThat(cli("status", plan.toString(), "--now", "2026-12-01T02:02:30Z").out()).contains("needs approval");
+
+        assertThat(cli("approve", plan.toString(), "swap", "--by", "bob", "--now", "2026-12-01T02:03:00Z").exit()).isZero();
+        r = apply("2026-12-01T02:04:00Z");
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertZone("approved again, swapped again", expectSwapped(lowered));
+
+        // An approval given after the rollback and before the restart is the new approval.
+        assertThat(cli("rollback", plan.toString(), "--now", "2026-12-01T02:10:00Z").exit()).isZero();
+        assertThat(cli("approve", plan.toString(), "swap", "--by", "carol", "--now", "2026-12-01T02:11:00Z").exit()).isZero();
+        r = apply("2026-12-01T02:12:00Z", "--restart");
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("swap: done");
+        assertZone("approved after the rollback", expectSwapped(lowered));
+    }
+
+    @Test
     void restartIsRefusedWhileChangesAreInPlace() throws Exception {
         assertThat(apply(LOWER).exit()).isZero();
         Run r = apply(LOWER, "--restart");
