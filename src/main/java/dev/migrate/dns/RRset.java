@@ -25,8 +25,11 @@ public record RRset(String name, String type, long ttl, List<String> rdata) {
             for (String d : rdata) c.add(Rdata.canonical(type, d));
             rdata = c;
         }
-        // One record is already sorted and unique; skipping the TreeSet matters for zones of 100,000.
-        rdata = rdata.size() == 1 ? List.of(rdata.get(0)) : List.copyOf(new TreeSet<>(rdata));
+        // One record is already sorted and unique; skipping the TreeSet matters for zones of 100,000. Where
+        // names are the data, records that differ in case only are one record (RFC 4343): one is kept, and
+        // the order ignores case, so that equals can compare element by element.
+        rdata = rdata.size() == 1 ? List.of(rdata.get(0))
+                : List.copyOf(Rdata.caseFree(type) ? caseFreeSet(rdata) : new TreeSet<>(rdata));
         if (rdata.isEmpty()) {
             throw new IllegalArgumentException("an RRset needs at least one record: " + name + " " + type);
         }
@@ -48,9 +51,29 @@ public record RRset(String name, String type, long ttl, List<String> rdata) {
         return new RRset(name, type, ttl, newData);
     }
 
-    /** Same records, TTL ignored. */
+    private static TreeSet<String> caseFreeSet(List<String> rdata) {
+        // Sorted copies first, so that of two spellings of one record the same one is kept whatever the order
+        // a server returned them in.
+        TreeSet<String> out = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        out.addAll(new TreeSet<>(rdata));
+        return out;
+    }
+
+    /** Same records, TTL ignored (names in the data compared without regard to case, RFC 4343). */
     public boolean sameData(RRset other) {
-        return other != null && key().equals(other.key()) && rdata.equals(other.rdata);
+        return other != null && key().equals(other.key()) && Rdata.sameRecords(type, rdata, other.rdata);
+    }
+
+    /** Same owner, type, TTL and records; names in the data compared without regard to case (RFC 4343). */
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof RRset r && ttl == r.ttl && name.equals(r.name) && type.equals(r.type)
+                && Rdata.sameRecords(type, rdata, r.rdata);
+    }
+
+    @Override
+    public int hashCode() {
+        return ((name.hashCode() * 31 + type.hashCode()) * 31 + Long.hashCode(ttl)) * 31 + Rdata.recordsHash(type, rdata);
     }
 
     @Override

@@ -28,7 +28,7 @@ public record RRsetChange(String zone, RRsetKey key, RRset before, RRset after) 
     public Kind kind() {
         if (before == null) return Kind.CREATE;
         if (after == null) return Kind.DELETE;
-        if (!before.rdata().equals(after.rdata())) return Kind.DATA;
+        if (!before.sameData(after)) return Kind.DATA;
         if (before.ttl() != after.ttl()) return Kind.TTL;
         return Kind.NONE;
     }

@@ -42,6 +42,44 @@ public final class Rdata {
     }
 
     /**
+     * Types whose data in presentation form is domain names and numbers only. Names compare without regard to
+     * the case of ASCII letters (RFC 4343 §3, and RFC 4034 §6.2 lowers them in these types' canonical form), so
+     * "10 Mail.Example.NET." and "10 mail.example.net." are the same record: a server or a provider may hand
+     * back either. Types with text, base64 or hex beside a name (NAPTR, RRSIG, NSEC, TXT...) are not here:
+     * case matters in those parts.
+     */
+    private static final java.util.Set<String> NAMES_AND_NUMBERS = java.util.Set.of("NS", "CNAME", "DNAME", "PTR",
+            "MX", "SRV", "SOA", "KX", "AFSDB", "RT", "PX", "RP", "MB", "MD", "MF", "MG", "MR", "MINFO");
+
+    /** True when two records of {@code type} that differ only in the case of letters are the same record. */
+    public static boolean caseFree(String type) {
+        return NAMES_AND_NUMBERS.contains(type);
+    }
+
+    /**
+     * Whether two lists of data of one type hold the same records: element by element, without regard to
+     * case where the type's data is names and numbers. Both lists sorted and free of duplicates as
+     * {@link RRset} keeps them.
+     */
+    public static boolean sameRecords(String type, List<String> a, List<String> b) {
+        if (a == b) return true;
+        if (a.size() != b.size()) return false;
+        if (!caseFree(type)) return a.equals(b);
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).equalsIgnoreCase(b.get(i))) return false;
+        }
+        return true;
+    }
+
+    /** A hash of the records that agrees with {@link #sameRecords}. */
+    public static int recordsHash(String type, List<String> data) {
+        if (!caseFree(type)) return data.hashCode();
+        int h = 1;
+        for (String d : data) h = 31 * h + d.toLowerCase(Locale.ROOT).hashCode();
+        return h;
+    }
+
+    /**
      * Parses {@code text} as {@code type} data, relative names taken against {@code origin}, and returns
      * dnsjava's presentation form. Throws IllegalArgumentException with the parser's reason.
      *

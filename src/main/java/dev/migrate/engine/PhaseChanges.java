@@ -11,7 +11,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * What each DNS-changing action writes, as pure functions of the targets and the live zones. The engine
@@ -85,7 +84,7 @@ public final class PhaseChanges {
             RRset after = t.to().isEmpty() ? null
                     : new RRset(t.key().name(), t.key().type(), afterTtl, t.to());
             if (now == null && after == null) continue;
-            if (now != null && after != null && now.rdata().equals(after.rdata())) continue;
+            if (now != null && after != null && now.sameData(after)) continue;
             out.add(new RRsetChange(t.zone(), t.key(), now, after));
         }
         return out;
@@ -117,6 +116,15 @@ public final class PhaseChanges {
     }
 
     /**
+     * Whether the live RRset holds exactly these records (none: that it is absent), names in the data compared
+     * without regard to case (RFC 4343): a plan that writes "mail.example.net." finds "Mail.Example.NET.".
+     */
+    static boolean holds(RRset now, List<String> data) {
+        if (data.isEmpty()) return now == null;
+        return now != null && now.sameData(now.withData(data));
+    }
+
+    /**
      * Targets whose live data is not what the plan's {@code from} says it should be. A target that already
      * holds its new data is not drift: the swap has nothing to write there (a swap resumed after a crash
      * between batches finds its own earlier batches so).
@@ -127,8 +135,8 @@ public final class PhaseChanges {
             if (t.from() == null) continue;
             RRset now = live.get(t.zone()).get(t.key());
             List<String> liveData = now == null ? List.of() : now.rdata();
-            if (liveData.equals(List.copyOf(new java.util.TreeSet<>(t.to())))) continue;
-            if (!Objects.equals(liveData, List.copyOf(new java.util.TreeSet<>(t.from())))) {
+            if (holds(now, t.to())) continue;
+            if (!holds(now, t.from())) {
                 out.add(t.key() + ": plan expects " + (t.from().isEmpty() ? "no records" : t.from()) + " but live is "
                         + (liveData.isEmpty() ? "absent" : liveData));
             }
@@ -142,7 +150,7 @@ public final class PhaseChanges {
         for (Target t : targets) {
             ZoneSnapshot z = live.get(t.zone());
             RRset now = z.get(t.key());
-            if (now != null && now.ttl() > ttl.lowered() && !(t.to().equals(now.rdata())) && !z.ttlFixed(t.key())) {
+            if (now != null && now.ttl() > ttl.lowered() && !holds(now, t.to()) && !z.ttlFixed(t.key())) {
                 out.add(t.key() + " still has TTL " + now.ttl() + " (lowered is " + ttl.lowered() + ")");
             }
         }

@@ -133,7 +133,7 @@ public final class ZoneCopy {
             }
         }
         RRset oldNs = old.get(zone, "NS");
-        if (oldNs != null && !oldNs.rdata().equals(want.get(apexNs).rdata())) {
+        if (oldNs != null && !oldNs.sameData(want.get(apexNs))) {
             leftOut.add(apexNs + ": " + oldNs.rdata() + " at the old provider; " + want.get(apexNs).rdata() + " at the new one");
         }
         return new Decision.Copy(zone, changes, leftOut, expected);

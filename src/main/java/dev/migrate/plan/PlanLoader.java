@@ -1192,7 +1192,7 @@ public final class PlanLoader {
                 for (ChangeSpec c : stepChanges) {
                     String key = c.zone() + " " + c.name() + " " + c.type();
                     ChangeSpec prev = lastTo.get(key);
-                    if (prev != null && c.from() != null && !sameData(prev.to(), c.from())) {
+                    if (prev != null && c.from() != null && !sameData(c.type(), prev.to(), c.from())) {
                         error(c.at(), c.name() + " " + c.type() + ": 'from' " + c.from() + " contradicts the step before"
                                 + " it (" + lastStep.get(key) + ", line " + prev.at().line() + "), which sets " + prev.to());
                     }
@@ -1204,8 +1204,10 @@ public final class PlanLoader {
             return out;
         }
 
-        private boolean sameData(List<String> a, List<String> b) {
-            return new java.util.TreeSet<>(a).equals(new java.util.TreeSet<>(b));
+        /** The same records, as RRsets compare them (names in the data without regard to case, RFC 4343). */
+        private boolean sameData(String type, List<String> a, List<String> b) {
+            if (a.isEmpty() || b.isEmpty()) return a.isEmpty() && b.isEmpty();
+            return new RRset(".", type, 0, a).sameData(new RRset(".", type, 0, b));
         }
 
         List<PhaseSpec> standardTimeline(Location at) {

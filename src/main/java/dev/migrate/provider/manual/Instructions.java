@@ -35,7 +35,7 @@ final class Instructions {
                 continue;
             }
             String what = c.before() == null ? "CREATE with TTL " + c.after().ttl()
-                    : c.before().rdata().equals(c.after().rdata()) ? "set the TTL to " + c.after().ttl() + ", records unchanged"
+                    : c.before().sameData(c.after()) ? "set the TTL to " + c.after().ttl() + ", records unchanged"
                     : "REPLACE the records, TTL " + c.after().ttl();
             out.add(head + ": " + what + (c.before() == null ? "" : " (now " + was + ")") + "; exactly these records:");
             for (String d : c.after().rdata()) out.add("       " + k.name() + " " + c.after().ttl() + " IN " + k.type() + " " + d);
