@@ -164,7 +164,7 @@ public final class PlanBenchmark {
         List<String> cmd = new ArrayList<>();
         String jar = System.getProperty("bench.jar");
         if (jar == null) cmd.add("./migrate");
-        else cmd.addAll(List.of("java", "-XX:TieredStopAtLevel=1", "-jar", Path.of(jar).toAbsolutePath().toString()));
+        else cmd.addAll(List.of("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", Path.of(jar).toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         return cmd;
     }

@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  *
  * <p>Arguments: zone counts (default {@code 1000 5000}). Properties: {@code bench.jar} (default
  * {@code target/migrate.jar}), {@code bench.javaOpts} (default the launcher's
- * {@code -XX:TieredStopAtLevel=1}), {@code bench.stepTimeout} (minutes per step, default 60).
+ * {@code -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}), {@code bench.stepTimeout} (minutes per step, default 60).
  * See bench/README.md.
  */
 public final class ZonesBench {
@@ -244,7 +244,7 @@ public final class ZonesBench {
         Path out = work.resolve("migrate.out");
         Path rusage = work.resolve("migrate.time");
         List<String> cmd = new ArrayList<>(List.of(time.toString(), "-f", "%e %M", "-o", rusage.toString(), "java"));
-        for (String o : System.getProperty("bench.javaOpts", "-XX:TieredStopAtLevel=1").split("\\s+")) {
+        for (String o : System.getProperty("bench.javaOpts", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC").split("\\s+")) {
             if (!o.isBlank()) cmd.add(o);
         }
         cmd.addAll(List.of("-jar", jar.toString()));

@@ -126,6 +126,15 @@ class ReleaseLauncherTest {
                 "--version");
         // the operator's options come after the launcher's own, so they win
         assertThat(args.indexOf("-Xmx64m")).isGreaterThan(args.indexOf("-XX:TieredStopAtLevel=1"));
+        assertThat(args).as("the serial collector by default").contains("-XX:+UseSerialGC");
+
+        // A collector the operator names replaces the serial one: Java refuses to start with two.
+        r = migrate(Map.of("JAVA_HOME", home.toString(), "MIGRATE_JAVA_OPTS", "-XX:+UseG1GC"), "--version");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(Files.readAllLines(home.resolve("args"))).contains("-XX:+UseG1GC").doesNotContain("-XX:+UseSerialGC");
+        Run real = migrate(Map.of("MIGRATE_JAVA_OPTS", "-XX:+UseParallelGC"), "--version");
+        assertThat(real.exit()).as("the real Java with the operator's collector: " + real.err()).isZero();
+        assertThat(real.out()).startsWith("migrate ");
 
         Run bad = migrate(Map.of("JAVA_HOME", tmp.resolve("no-such-java").toString()), "--version");
         assertThat(bad.exit()).isEqualTo(1);
