@@ -228,8 +228,15 @@ public final class Engine {
         st.latestInstant().filter(t -> t.isAfter(now.plusSeconds(60))).ifPresent(t -> notes.add("the journal holds an"
                 + " event at " + t + ", later than now (" + now + "): a run's clock was ahead, or --now was used; what"
                 + " counts from those instants (the earliest safe swap, anchored phases) comes later than it should"));
+        // Once the TTLs went back up after a rollback, the lowering the earliest safe swap counted from is undone:
+        // there is no safe swap until --restart lowers them again.
+        boolean ttlsBackUp = st.isDone(Scheduler.RESTORE_AFTER_ROLLBACK);
+        if (ttlsBackUp) {
+            notes.add("the TTLs are back up: 'migrate apply --restart' starts again from lower-ttl, and the earliest"
+                    + " safe swap is counted from that new lowering");
+        }
         return new Status(parts.plan().name(), now, rows, next.map(Scheduler.Next::id).orElse(null),
-                next.map(Scheduler.Next::at).orElse(null), JournalFacts.earliestSafeSwap(timeline, st),
+                next.map(Scheduler.Next::at).orElse(null), ttlsBackUp ? null : JournalFacts.earliestSafeSwap(timeline, st),
                 st.rolledBackAt().orElse(null), st.pending().size(), notes);
     }
 

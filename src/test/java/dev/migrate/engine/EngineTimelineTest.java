@@ -622,6 +622,7 @@ class EngineTimelineTest {
         assertThat(Files.readAllBytes(zoneFile)).isEqualTo(zone);
         JsonNode st = EngineFixture.JSON.readTree(cli("status", plan.toString(), "--now", CONFIRM, "--output", "json").out());
         assertThat(st.get("next").get("at").asText()).as("the pending restore is what comes next").isEqualTo("2026-12-02T01:00:00Z");
+        assertThat(st.get("earliestSafeSwap").asText()).as("still known while the TTLs are low").isEqualTo("2026-11-28T06:24:00Z");
 
         r = apply(RESTORE);
         assertThat(r.exit()).as(r.all()).isZero();
@@ -636,6 +637,9 @@ class EngineTimelineTest {
         }
         assertThat(st.get("phases").get(0).get("state").asText()).as("lower-ttl, once restored").isEqualTo("rolled-back");
         assertThat(st.get("phases").get(2).get("state").asText()).isEqualTo("rolled-back");
+        assertThat(st.get("earliestSafeSwap").isNull()).as("the lowering it counted from is undone").isTrue();
+        Run text = cli("status", plan.toString(), "--now", RESTORE);
+        assertThat(text.out()).doesNotContain("earliest safe swap: 2026").contains("the TTLs are back up: 'migrate apply --restart'");
 
         // The TTLs are back up: starting again is a new timeline, from lower-ttl, with a new journal.
         r = apply(LOWER, "--restart");
