@@ -47,7 +47,78 @@ final class RecordWarnings {
         out.addAll(oldAddressesInTxt(plan, targets, live, after));
         out.addAll(movedGlue(targets, live));
         out.addAll(movedMailHost(plan, targets, live));
+        out.addAll(aliasTargets(targets, after));
         return out;
+    }
+
+    /**
+     * An MX or SRV whose target is a CNAME once the plan has run, where the plan wrote one of the two. RFC 2181
+     * §10.3 and RFC 2782 forbid it; name servers load such a zone (BIND warns: check-mx-cname, check-srv-cname),
+     * but mail servers refuse the exchange or bounce, and SRV clients may not follow the alias. Only pairs the
+     * plan touches are reported: what the zones held before is not the plan's doing.
+     */
+    private static List<String> aliasTargets(List<Target> targets, Map<String, ZoneSnapshot> after) {
+        Set<dev.migrate.dns.RRsetKey> touched = new HashSet<>();
+        Set<String> newAliases = new HashSet<>();
+        List<RRset> pointing = new ArrayList<>();
+        for (Target t : targets) {
+            touched.add(t.key());
+            ZoneSnapshot z = after.get(t.zone());
+            RRset s = z == null ? null : z.get(t.key());
+            if (s == null) continue;
+            if (s.type().equals("MX") || s.type().equals("SRV")) pointing.add(s);
+            else if (s.type().equals("CNAME")) newAliases.add(s.name());
+        }
+        if (!newAliases.isEmpty()) {
+            // A name that became an alias: every MX or SRV in these zones that points at it, in one pass.
+            for (ZoneSnapshot z : after.values()) {
+                for (RRset s : z.rrsets()) {
+                    if ((s.type().equals("MX") || s.type().equals("SRV")) && !touched.contains(s.key())
+                            && targetsOf(s).stream().anyMatch(newAliases::contains)) {
+                        pointing.add(s);
+                    }
+                }
+            }
+        }
+        if (pointing.isEmpty()) return List.of();
+        Map<String, ZoneSnapshot> byZone = new HashMap<>();
+        for (ZoneSnapshot z : after.values()) byZone.put(z.zone(), z);
+        List<String> out = new ArrayList<>();
+        for (RRset s : pointing) {
+            for (String target : targetsOf(s)) {
+                ZoneSnapshot home = zoneOf(target, byZone);
+                if (home == null || home.get(target, "CNAME") == null) continue;
+                out.add(s.key() + " points at " + target + ", which is a CNAME after the plan has run: an "
+                        + s.type() + " target must be a name with addresses, not an alias (RFC 2181 §10.3"
+                        + (s.type().equals("SRV") ? ", RFC 2782" : "") + "); "
+                        + (s.type().equals("MX") ? "mail servers refuse or bounce such an exchange" : "clients may not follow it")
+                        + ": point it at the name the CNAME leads to");
+            }
+        }
+        return out.stream().distinct().toList();
+    }
+
+    /** The host names an MX (exchange) or SRV (target) names; the root ("no service", RFC 7505, RFC 2782) is none. */
+    private static Set<String> targetsOf(RRset s) {
+        Set<String> out = new LinkedHashSet<>();
+        int field = s.type().equals("MX") ? 1 : 3;
+        for (String d : s.rdata()) {
+            String[] f = d.trim().split("\\s+");
+            if (f.length == field + 1 && !f[field].equals(".")) out.add(Names.canonical(f[field]));
+        }
+        return out;
+    }
+
+    /** The zone among {@code byZone} (zone name to zone) that holds {@code name}: its longest suffix there. */
+    private static ZoneSnapshot zoneOf(String name, Map<String, ZoneSnapshot> byZone) {
+        String n = name;
+        while (true) {
+            ZoneSnapshot z = byZone.get(n);
+            if (z != null) return z;
+            int dot = n.indexOf('.');
+            if (dot < 0 || dot == n.length() - 1) return byZone.get(".");
+            n = n.substring(dot + 1);
+        }
     }
 
     /** Addresses the plan moves away from: rewrite rules' {@code from}, and A/AAAA data a target drops. */

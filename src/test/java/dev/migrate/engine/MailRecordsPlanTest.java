@@ -91,4 +91,38 @@ class MailRecordsPlanTest {
                 + " 198.51.100.53, and ns1.example.com. is a nameserver of example.com.: the parent zone keeps its own copy")
                 .contains("registrar"));
     }
+    @Test
+    void anMxOrSrvThePlanPointsAtAnAliasOrWhoseTargetItMakesAnAliasIsAWarning() throws Exception {
+        ZoneSnapshot zone = Zones.withSoa("example.com", """
+                @     3600  IN MX    10 mail
+                _sip._tcp 3600 IN SRV 0 5 5060 sip
+                mail  3600  IN A     203.0.113.25
+                sip   3600  IN A     203.0.113.30
+                alias 3600  IN CNAME mail
+                www   3600  IN A     203.0.113.10
+                """);
+        Preview toAlias = preview(HEAD + """
+                changes:
+                  - { name: "@", type: MX, to: ["10 alias.example.com."] }
+                """, zone);
+        assertThat(warnings(toAlias)).filteredOn(w -> w.contains("CNAME after the plan")).singleElement()
+                .satisfies(w -> assertThat(w).startsWith("example.com. MX points at alias.example.com., which is a CNAME")
+                        .contains("RFC 2181 §10.3").contains("mail servers refuse"));
+
+        Preview madeAlias = preview(HEAD + """
+                changes:
+                  - { name: sip, type: A, to: [] }
+                  - { name: sip, type: CNAME, to: [sip.example.net.] }
+                """, zone);
+        assertThat(warnings(madeAlias)).filteredOn(w -> w.contains("CNAME after the plan")).singleElement()
+                .satisfies(w -> assertThat(w).startsWith("_sip._tcp.example.com. SRV points at sip.example.com.")
+                        .contains("RFC 2782"));
+
+        Preview fine = preview(HEAD + """
+                changes:
+                  - { name: "@", type: MX, to: ["10 mail.example.com.", "20 www.example.com."] }
+                  - { name: alias, type: CNAME, to: [www.example.com.] }
+                """, zone);
+        assertThat(warnings(fine)).noneMatch(w -> w.contains("CNAME after the plan"));
+    }
 }
