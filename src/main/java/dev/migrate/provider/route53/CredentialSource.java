@@ -43,6 +43,8 @@ final class CredentialSource {
     static final Duration REFRESH_BEFORE = Duration.ofMinutes(5);
     /** Most output read from a credential_process: its JSON is a few hundred bytes. */
     private static final int MAX_OUTPUT = 64 * 1024;
+    /** Largest shared credentials file read: many profiles fit in far less. */
+    static final long MAX_CREDENTIALS_FILE = 1024 * 1024;
 
     private final Loader loader;
     private final Clock clock;
@@ -160,6 +162,15 @@ final class CredentialSource {
     static Map<String, String> profile(Path file, String profile) throws ProviderException {
         List<String> lines;
         try {
+            // A credentials file is a few hundred bytes: a device, a pipe or a huge file named by mistake would
+            // hang or exhaust memory, and now that the plan's loading reads it, every command would.
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw new ProviderException(Kind.AUTH, "the AWS credentials file " + file + " is not a regular file");
+            }
+            if (Files.exists(file) && Files.size(file) > MAX_CREDENTIALS_FILE) {
+                throw new ProviderException(Kind.AUTH, "the AWS credentials file " + file + " is larger than "
+                        + MAX_CREDENTIALS_FILE / 1024 + " KiB: is it the right file?");
+            }
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ProviderException(Kind.AUTH, "cannot read the AWS credentials file " + file + ": "

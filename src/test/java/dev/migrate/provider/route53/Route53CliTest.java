@@ -235,6 +235,22 @@ class Route53CliTest {
         assertThat(noKeys.err()).contains("profile " + Route53Lab.PROFILE + " of " + lab.credentials
                 + " has neither aws_access_key_id with aws_secret_access_key nor credential_process");
 
+        // A device, a directory or a huge file named by mistake: refused at once, never read whole.
+        String planText = Files.readString(plan);
+        Path big = dir.resolve("big-credentials");
+        try (var out = Files.newOutputStream(big)) {
+            byte[] section = ("[p" + "x".repeat(60) + "]\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            for (int i = 0; i < 2 * 1024 * 1024 / section.length + 1; i++) out.write(section);
+        }
+        for (String[] bad : List.of(new String[] {"/dev/zero", "is not a regular file"},
+                new String[] {dir.toString(), "is not a regular file"},
+                new String[] {big.toString(), "is larger than 1024 KiB"})) {
+            Files.writeString(plan, planText.replace("credentialsFile: aws-credentials", "credentialsFile: " + bad[0]));
+            Cli.Run refused = migrate("status", "--now", "2030-01-07T12:00:00Z");
+            assertThat(refused.code()).as(bad[0] + ": " + refused.all()).isEqualTo(2);
+            assertThat(refused.err()).as(bad[0]).contains("the AWS credentials file " + bad[0] + " " + bad[1]);
+        }
+
         assertThat(lab.fake.requests).as("nothing was asked of Route 53").isEmpty();
         assertThat(dir.resolve(".migrate").resolve("r53")).as("no journal begun").doesNotExist();
     }
