@@ -141,10 +141,11 @@ public final class PlanCommand implements Callable<Integer> {
                     s.spec().approvalRequired() ? "  (approval required)" : "");
         }
         if (estimates) {
-            out.println("  * planned with the usual parent NS TTL of " + Offset.USUAL_PARENT_NS_TTL.toSeconds() + " s ("
-                    + Durations.human(Offset.USUAL_PARENT_NS_TTL) + ") and its margin: the soak (" + Offset.SOAK + ") is the"
-                    + " parent's NS TTL + the old NS TTL + margin as await-delegation sees them; 'migrate status' shows the"
-                    + " real instant then");
+            out.println("  * planned with a soak (" + Offset.SOAK + ") of " + Durations.human(p.timeline().plannedSoak())
+                    + ": the usual parent NS TTL of " + Offset.USUAL_PARENT_NS_TTL.toSeconds() + " s ("
+                    + Durations.human(Offset.USUAL_PARENT_NS_TTL) + ") + the zones' NS TTL before the lowering + margin;"
+                    + " await-delegation counts it with the parent's real NS TTL, and 'migrate status' shows the real"
+                    + " instant then");
         }
         for (ScheduledPhase s : p.timeline().phases()) {
             List<RRsetChange> changes = p.changesByPhase().get(s.id());

@@ -198,7 +198,8 @@ public final class Engine {
     /** Each phase's state, what comes next and the earliest safe swap: from the journal and the clock alone. */
     public Status status() throws EngineException {
         JournalState st = parts.journal();
-        Timeline timeline = parts.timeline();
+        // Drawn as migrate plan draws it where the journal knows the old apex NS TTL (lower-ttl lowered it).
+        Timeline timeline = Planner.withOldNsTtl(parts.plan(), parts.timeline(), null, st);
         Instant now = parts.clock().instant();
         Progress progress = Progress.of(timeline, st);
         List<PhaseStatus> rows = new ArrayList<>();

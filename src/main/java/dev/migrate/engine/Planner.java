@@ -46,7 +46,7 @@ public final class Planner {
      */
     public static Preview preview(Plan plan, Map<String, ZoneSnapshot> live, Capabilities caps, Instant now,
             JournalState journal) {
-        Timeline timeline = Timeline.of(plan);
+        Timeline timeline = withOldNsTtl(plan, Timeline.of(plan), live, journal);
         Scheduler.Progress progress = Scheduler.Progress.of(timeline, journal);
         // A phase that ran and that no rollback took back: the live zones hold what it wrote.
         java.util.function.Predicate<String> ran = id -> progress.isDone(id) && !progress.rolledBack().contains(id);
@@ -105,6 +105,25 @@ public final class Planner {
     }
 
     /** Each phase as the journal has it: its state, when it finished, when it is due (see {@link Preview.Mark}). */
+    /**
+     * A provider move's timeline drawn with the old zones' apex NS TTL (the largest, before any lowering):
+     * the soak after the delegation counts it, so {@code delegated+parent-ttl} is a day later for a zone
+     * whose NS TTL is a day. Other plans as they are.
+     */
+    static Timeline withOldNsTtl(Plan plan, Timeline timeline, Map<String, ZoneSnapshot> live, JournalState journal) {
+        if (plan.move() == null) return timeline;
+        Map<ZonedKey, Long> originals = JournalFacts.originalTtls(timeline, journal);
+        long oldNs = 0;
+        for (String zone : plan.zones()) {
+            ZoneSnapshot z = live == null ? null : live.get(zone);
+            RRset ns = z == null ? null : z.get(zone, "NS");
+            Long original = originals.get(new ZonedKey(zone, new dev.migrate.dns.RRsetKey(zone, "NS")));
+            if (ns == null && original == null) continue;
+            oldNs = Math.max(oldNs, SoakRule.oldChildNsTtl(original, ns == null ? 0 : ns.ttl()));
+        }
+        return oldNs == 0 ? timeline : Timeline.of(plan, Timeline.plannedSoak(plan.ttl(), oldNs));
+    }
+
     private static Map<String, Preview.Mark> marks(Timeline timeline, JournalState journal, Scheduler.Progress progress,
             Instant now) {
         Map<String, Preview.Mark> out = new LinkedHashMap<>();

@@ -15,8 +15,8 @@ import java.util.function.Function;
  * finish ({@code hold-live+ttl}) is planned at that phase's planned instant plus its offset, and runs after
  * it; at run time it is due at the anchor's actual finish plus the offset ({@link #dueAt}). Ties keep plan
  * order. A provider move's soak ({@code delegated+parent-ttl}) is planned with the usual parent NS TTL
- * ({@link Offset#USUAL_PARENT_NS_TTL}) until await-delegation has seen the real one: such instants are
- * estimates ({@link #estimated}).
+ * ({@link Offset#USUAL_PARENT_NS_TTL}), plus the old zones' NS TTL where it is known ({@link #of(Plan, Duration)}),
+ * until await-delegation has seen the real one: such instants are estimates ({@link #estimated}).
  *
  * @param loweredTtl  seconds one {@code ttl} in an offset is worth
  * @param plannedSoak what {@code parent-ttl} is worth in the plan, before await-delegation has seen it
@@ -36,14 +36,28 @@ public record Timeline(Instant cutover, List<ScheduledPhase> phases, long lowere
      * known until await-delegation reads it).
      */
     static Duration plannedSoak(TtlPolicy ttl) {
-        Duration parent = Offset.USUAL_PARENT_NS_TTL;
-        return ttl == null ? parent : parent.plus(ttl.marginFor(parent.toSeconds()));
+        return plannedSoak(ttl, 0);
+    }
+
+    /**
+     * The soak a plan is drawn with once the old zone's apex NS TTL is known (read live, or from the journal
+     * once lower-ttl lowered it): the usual parent NS TTL + that TTL + the margin over both, as
+     * await-delegation will count it with the parent's real TTL.
+     */
+    public static Duration plannedSoak(TtlPolicy ttl, long oldChildNsTtl) {
+        long seconds = Offset.USUAL_PARENT_NS_TTL.toSeconds() + Math.max(0, oldChildNsTtl);
+        Duration soak = Duration.ofSeconds(seconds);
+        return ttl == null ? soak : soak.plus(ttl.marginFor(seconds));
     }
 
     public static Timeline of(Plan plan) {
+        return of(plan, plannedSoak(plan.ttl()));
+    }
+
+    /** The plan's timeline with {@code parent-ttl} worth {@code plannedSoak} until await-delegation measures it. */
+    public static Timeline of(Plan plan, Duration plannedSoak) {
         long ttl = plan.ttl() == null ? 0 : plan.ttl().lowered();
-        Duration soak = plannedSoak(plan.ttl());
-        return new Timeline(plan.cutover(), schedule(plan.phases(), plan.cutover(), ttl, soak), ttl, soak);
+        return new Timeline(plan.cutover(), schedule(plan.phases(), plan.cutover(), ttl, plannedSoak), ttl, plannedSoak);
     }
 
     /**

@@ -109,6 +109,28 @@ class ProviderMoveRehearsalTest {
     }
 
     @Test
+    void planAndStatusDrawTheSoakWithTheOldNsTtlAsTheRunCountsIt() throws IOException {
+        Path plan = plan();
+        JsonNode ran = JSON.readTree(migrate("rehearse", plan.toString(), "--output", "json").out());
+        Instant soakRan = null;
+        for (JsonNode s : ran.get("steps")) if (s.get("phase").asText().equals("soak")) soakRan = Instant.parse(s.get("at").asText());
+        // delegate at T; the sandbox parent serves the usual 172800 s: soak = T + 172800 + 86400 (the old NS TTL,
+        // read live) + 10 % margin
+        Instant expected = Instant.parse("2026-12-01T02:00:00Z").plusSeconds(172800 + 86400 + 25920);
+        assertThat(soakRan).isEqualTo(expected);
+
+        Run preview = migrate("plan", plan.toString(), "--now", "2026-11-20T00:00:00Z", "--output", "json");
+        assertThat(preview.code()).as(preview.all()).isZero();
+        Map<String, JsonNode> timeline = new LinkedHashMap<>();
+        for (JsonNode t : JSON.readTree(preview.out()).get("timeline")) timeline.put(t.get("id").asText(), t);
+        assertThat(Instant.parse(timeline.get("soak").get("expectedAt").asText())).isEqualTo(expected);
+        assertThat(Instant.parse(timeline.get("release").get("expectedAt").asText())).isEqualTo(expected);
+        Run text = migrate("plan", plan.toString(), "--now", "2026-11-20T00:00:00Z");
+        assertThat(text.out()).contains("planned with a soak (parent-ttl) of 3d 7h:");
+
+    }
+
+    @Test
     void aLaggingOldSecondaryFailsTheConfirmAndTheSwapIsTakenBackAtBothProviders() throws IOException {
         Path plan = plan();
         JsonNode j = JSON.readTree(migrate("rehearse", plan.toString(), "--lagging-server", "--output", "json").out());
