@@ -102,11 +102,12 @@ final class Tls {
      */
     static String certificateFailure(IOException e, String host, Path caFile, X509Certificate[] chain) {
         X509Certificate leaf = chain != null && chain.length > 0 ? chain[0] : null;
-        String cert = leaf == null ? "" : " (certificate names " + String.join(", ", names(leaf)) + "; valid "
-                + leaf.getNotBefore().toInstant() + " to " + leaf.getNotAfter().toInstant() + "; issuer "
-                + leaf.getIssuerX500Principal().getName() + ")";
+        String validity = leaf == null ? "" : "valid " + leaf.getNotBefore().toInstant() + " to "
+                + leaf.getNotAfter().toInstant() + "; issuer " + leaf.getIssuerX500Principal().getName();
+        String cert = leaf == null ? "" : " (certificate names " + String.join(", ", names(leaf)) + "; " + validity + ")";
+        // The names once: they are the point of this message.
         String otherName = "certificate is not valid for " + host + ": it names "
-                + (leaf == null ? "other hosts" : String.join(", ", names(leaf))) + cert;
+                + (leaf == null ? "other hosts" : String.join(", ", names(leaf)) + " (" + validity + ")");
         if (e instanceof SSLPeerUnverifiedException) return otherName; // OkHttp's own hostname check
         // PKIX judged validity on the system clock, so the reason is given on it too (not the injected one).
         if (has(e, CertificateExpiredException.class) || leaf != null && leaf.getNotAfter().toInstant().isBefore(Instant.now())) {
