@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * that does not exist. It completes subcommands, each command's options, plan files (directories and
  * {@code *.yaml}/{@code *.yml}), the values of enum options, directories for {@code DIR} options, and phase
  * ids of the plan on the line (by asking {@code migrate complete-phases PLAN}) wherever a phase is wanted:
- * an option named {@code --phase} or {@code --to}, or any parameter labelled {@code PHASE}.
+ * an option named {@code --phase}, or any option or parameter labelled {@code PHASE} ({@code rollback --to}).
  *
  * <p>One script serves bash and zsh (zsh through its bash completion emulation, {@code bashcompinit}); it
  * uses nothing zsh lacks except {@code compopt}, which it calls only where it exists.
@@ -25,8 +25,11 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 final class Completion {
     private Completion() {}
 
-    /** Options whose value is a phase id of the plan given (apply --phase, rollback --to). */
-    static final Set<String> PHASE_OPTIONS = Set.of("--phase", "--to");
+    /**
+     * Options whose value is a phase id of the plan given whatever their label (apply --phase ID); others say
+     * so by their label (rollback --to PHASE). A name alone is not enough: init's --to is an address.
+     */
+    static final Set<String> PHASE_OPTIONS = Set.of("--phase");
 
     /** What to offer for one option value or positional parameter. */
     enum Kind { NONE, PLAN, PHASE, DIRECTORY, FILE, WORDS }

@@ -108,6 +108,9 @@ class CompletionTest {
         assertThat(complete("migrate", "apply", "plan.yaml", "--phase", "=", "sw")).containsExactly("switch-mail", "switch-web");
         assertThat(complete("migrate", "approve", "plan.yaml", "")).containsExactly("lower", "switch-mail", "switch-web");
         assertThat(complete("migrate", "apply", "--dry-run", "plan.yaml", "--phase", "l")).containsExactly("lower");
+        assertThat(complete("migrate", "rollback", "plan.yaml", "--to", "switch-")).containsExactly("switch-mail", "switch-web");
+        // init's --to is an address, not a phase: nothing is offered for it
+        assertThat(Files.readString(script)).contains("rollback:--to)").doesNotContain("init:--to)");
         // a plan without phases: the standard timeline
         assertThat(complete("migrate", "approve", "standard.yml", "")).containsExactly("confirm", "lower-ttl", "restore-ttl",
                 "swap", "verify");
