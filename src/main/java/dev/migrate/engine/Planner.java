@@ -104,7 +104,6 @@ public final class Planner {
         return new Preview(plan, now, timeline, watched, byPhase, safety, marks(timeline, journal, progress, now));
     }
 
-    /** Each phase as the journal has it: its state, when it finished, when it is due (see {@link Preview.Mark}). */
     /**
      * A provider move's timeline drawn with the old zones' apex NS TTL (the largest, before any lowering):
      * the soak after the delegation counts it, so {@code delegated+parent-ttl} is a day later for a zone
@@ -124,6 +123,7 @@ public final class Planner {
         return oldNs == 0 ? timeline : Timeline.of(plan, Timeline.plannedSoak(plan.ttl(), oldNs));
     }
 
+    /** Each phase as the journal has it: its state, when it finished, when it is due (see {@link Preview.Mark}). */
     private static Map<String, Preview.Mark> marks(Timeline timeline, JournalState journal, Scheduler.Progress progress,
             Instant now) {
         Map<String, Preview.Mark> out = new LinkedHashMap<>();

@@ -32,8 +32,8 @@ public record Timeline(Instant cutover, List<ScheduledPhase> phases, long lowere
     }
 
     /**
-     * The soak a plan is drawn with: the usual parent NS TTL and its margin (the old zone's NS TTL is not
-     * known until await-delegation reads it).
+     * The soak a plan is drawn with from the plan file alone: the usual parent NS TTL and its margin (the old
+     * zone's NS TTL needs the live zone or the journal: {@link #plannedSoak(TtlPolicy, long)}).
      */
     static Duration plannedSoak(TtlPolicy ttl) {
         return plannedSoak(ttl, 0);
