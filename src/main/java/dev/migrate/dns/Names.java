@@ -256,4 +256,18 @@ public final class Names {
             throw new IllegalArgumentException("bad name " + printable(absolute) + ": " + e.getMessage(), e);
         }
     }
+
+    /** The name one label up ({@code a\.b.example.} keeps its escaped dot), or null above the root. */
+    public static String parent(String name) {
+        if (name.equals(".")) return null;
+        for (int i = 0; i < name.length() - 1; i++) {
+            char c = name.charAt(i);
+            if (c == '\\') {
+                i++; // an escaped character, perhaps a dot inside a label
+            } else if (c == '.') {
+                return name.substring(i + 1);
+            }
+        }
+        return ".";
+    }
 }

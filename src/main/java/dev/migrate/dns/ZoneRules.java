@@ -162,7 +162,7 @@ public final class ZoneRules {
             }
             return;
         }
-        for (String up = parent(name); up != null && Names.inZone(up, zone); up = parent(up)) {
+        for (String up = Names.parent(name); up != null && Names.inZone(up, zone); up = Names.parent(up)) {
             if (after.get(up, "DNAME") != null) {
                 out.add(new Violation(zone, s.key(), Rule.BELOW_DNAME, name + " is below the DNAME at " + up
                         + ", and no data may be there (RFC 6672 §2.4)"));
@@ -232,19 +232,5 @@ public final class ZoneRules {
     /** The names an NS RRset points at. */
     private static List<String> targets(RRset ns) {
         return ns.rdata().stream().map(Names::canonical).toList();
-    }
-
-    /** The name one label up, or null above the root. */
-    static String parent(String name) {
-        if (name.equals(".")) return null;
-        for (int i = 0; i < name.length() - 1; i++) {
-            char c = name.charAt(i);
-            if (c == '\\') {
-                i++; // an escaped character, perhaps a dot inside a label
-            } else if (c == '.') {
-                return name.substring(i + 1);
-            }
-        }
-        return ".";
     }
 }

@@ -199,7 +199,9 @@ public final class Engine {
     public Status status() throws EngineException {
         JournalState st = parts.journal();
         // Drawn as migrate plan draws it where the journal knows the old apex NS TTL (lower-ttl lowered it).
-        Timeline timeline = Planner.withOldNsTtl(parts.plan(), parts.timeline(), null, st);
+        Timeline planned = parts.timeline();
+        Timeline timeline = parts.plan().move() == null ? planned
+                : Planner.withOldNsTtl(parts.plan(), planned, null, JournalFacts.originalTtls(planned, st));
         Instant now = parts.clock().instant();
         Progress progress = Progress.of(timeline, st);
         List<PhaseStatus> rows = new ArrayList<>();

@@ -119,7 +119,7 @@ public final class PhaseChanges {
      * Whether the live RRset holds exactly these records (none: that it is absent), names in the data compared
      * without regard to case (RFC 4343): a plan that writes "mail.example.net." finds "Mail.Example.NET.".
      */
-    static boolean holds(RRset now, List<String> data) {
+    public static boolean holds(RRset now, List<String> data) {
         if (data.isEmpty()) return now == null;
         return now != null && now.sameData(now.withData(data));
     }

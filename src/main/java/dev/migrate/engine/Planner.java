@@ -46,7 +46,10 @@ public final class Planner {
      */
     public static Preview preview(Plan plan, Map<String, ZoneSnapshot> live, Capabilities caps, Instant now,
             JournalState journal) {
-        Timeline timeline = withOldNsTtl(plan, Timeline.of(plan), live, journal);
+        Timeline planned = Timeline.of(plan);
+        // What the journal says the TTLs were before lower-ttl: the soak below and the safety analysis both use it.
+        Map<ZonedKey, Long> journaled = JournalFacts.originalTtls(planned, journal);
+        Timeline timeline = withOldNsTtl(plan, planned, live, journaled);
         Scheduler.Progress progress = Scheduler.Progress.of(timeline, journal);
         // A phase that ran and that no rollback took back: the live zones hold what it wrote.
         java.util.function.Predicate<String> ran = id -> progress.isDone(id) && !progress.rolledBack().contains(id);
@@ -57,7 +60,7 @@ public final class Planner {
 
         Map<String, ZoneSnapshot> sim = new HashMap<>(live);
         Map<String, List<RRsetChange>> byPhase = new LinkedHashMap<>();
-        Map<ZonedKey, Long> originals = new HashMap<>(JournalFacts.originalTtls(timeline, journal));
+        Map<ZonedKey, Long> originals = new HashMap<>(journaled);
         Set<ZonedKey> touched = new LinkedHashSet<>(JournalFacts.touched(journal));
         List<Target> watched = new ArrayList<>(exp.targets());
         List<String> drift = new ArrayList<>();
@@ -109,9 +112,9 @@ public final class Planner {
      * the soak after the delegation counts it, so {@code delegated+parent-ttl} is a day later for a zone
      * whose NS TTL is a day. Other plans as they are.
      */
-    static Timeline withOldNsTtl(Plan plan, Timeline timeline, Map<String, ZoneSnapshot> live, JournalState journal) {
+    static Timeline withOldNsTtl(Plan plan, Timeline timeline, Map<String, ZoneSnapshot> live,
+            Map<ZonedKey, Long> originals) {
         if (plan.move() == null) return timeline;
-        Map<ZonedKey, Long> originals = JournalFacts.originalTtls(timeline, journal);
         long oldNs = 0;
         for (String zone : plan.zones()) {
             ZoneSnapshot z = live == null ? null : live.get(zone);

@@ -111,14 +111,11 @@ final class RecordWarnings {
 
     /** The zone among {@code byZone} (zone name to zone) that holds {@code name}: its longest suffix there. */
     private static ZoneSnapshot zoneOf(String name, Map<String, ZoneSnapshot> byZone) {
-        String n = name;
-        while (true) {
+        for (String n = name; n != null; n = Names.parent(n)) {
             ZoneSnapshot z = byZone.get(n);
             if (z != null) return z;
-            int dot = n.indexOf('.');
-            if (dot < 0 || dot == n.length() - 1) return byZone.get(".");
-            n = n.substring(dot + 1);
         }
+        return null;
     }
 
     /** Addresses the plan moves away from: rewrite rules' {@code from}, and A/AAAA data a target drops. */
@@ -186,7 +183,7 @@ final class RecordWarnings {
         for (Target t : targets) {
             if (!t.key().type().equals("A") && !t.key().type().equals("AAAA")) continue;
             RRset now = live.get(t.zone()).get(t.key());
-            if (now == null || new TreeSet<>(now.rdata()).equals(new TreeSet<>(t.to()))) continue;
+            if (now == null || PhaseChanges.holds(now, t.to())) continue;
             for (ZoneSnapshot z : servedBy.getOrDefault(t.key().name(), List.of())) {
                 if (!Names.inZone(t.key().name(), z.zone())) continue;
                 out.add(t.key() + " moves " + String.join(", ", now.rdata()) + " -> " + (t.to().isEmpty() ? "(deleted)"
@@ -220,7 +217,7 @@ final class RecordWarnings {
         for (Target t : targets) {
             RRset now = live.get(t.zone()).get(t.key());
             List<String> before = now == null ? List.of() : now.rdata();
-            if (new TreeSet<>(before).equals(new TreeSet<>(t.to()))) continue;
+            if (PhaseChanges.holds(now, t.to())) continue;
             boolean mx = t.key().type().equals("MX");
             boolean exchangeAddress = (t.key().type().equals("A") || t.key().type().equals("AAAA"))
                     && exchanges.contains(t.key().name());

@@ -71,6 +71,12 @@ class MailRecordsPlanTest {
                   - { name: www, type: A, to: [198.51.100.20] }
                 """, MAIL);
         assertThat(warnings(web)).noneMatch(w -> w.startsWith("the mail host moves"));
+        // The same exchange spelt in capitals is the same record (RFC 4343): nothing moves.
+        Preview sameMx = preview(HEAD + """
+                changes:
+                  - { name: "@", type: MX, to: ["10 MAIL.example.com."] }
+                """, MAIL);
+        assertThat(warnings(sameMx)).noneMatch(w -> w.startsWith("the mail host moves"));
         Preview watched = preview(HEAD + """
                 rewrite:
                   - { from: 203.0.113.25, to: 198.51.100.25, spf: true }
